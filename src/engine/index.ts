@@ -1,0 +1,89 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { commands, isCommandName, type CommandName, type CommandResult, type EngineEvent } from '../shared/contract';
+import { SwitchboardError } from '../shared/errors';
+import { DEFAULT_LIMITS, type EngineLimits, type Handlers, type Service, type ServiceContext } from './service';
+import { createCatcherService } from './catcher/service';
+
+export type { EngineLimits } from './service';
+
+export interface EngineOptions {
+  dataDir: string;
+  limits?: Partial<EngineLimits>;
+  door?: ServiceContext['door'];
+}
+
+export interface Engine {
+  readonly dataDir: string;
+  readonly limits: EngineLimits;
+  /** Validates `params` against the contract schema, then runs the command. Rejects with SwitchboardError. */
+  invoke<N extends CommandName>(name: N, params: unknown): Promise<CommandResult<N>>;
+  /** Every event, synchronously as it happens; doors batch before sending. */
+  on(listener: (event: EngineEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+export async function createEngine(options: EngineOptions): Promise<Engine> {
+  const dataDir = path.resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const limits: EngineLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const listeners = new Set<(event: EngineEvent) => void>();
+  const ctx: ServiceContext = {
+    dataDir,
+    limits,
+    door: options.door ?? 'test',
+    emit(event) {
+      for (const listener of listeners) {
+        try {
+          listener(event);
+        } catch {
+          // A faulty listener must not break capture or the other listeners.
+        }
+      }
+    },
+  };
+
+  // Order matters: later services may use earlier ones (tunnels expose catchers, …).
+  const services: Service[] = [];
+  const catchers = await createCatcherService(ctx);
+  services.push(catchers);
+
+  const handlers: Handlers = {};
+  for (const service of services) Object.assign(handlers, service.handlers);
+  let closed = false;
+
+  return {
+    dataDir,
+    limits,
+    async invoke(name, params) {
+      if (closed) throw new SwitchboardError('ENGINE_CLOSED', 'The engine is closed.');
+      if (!isCommandName(name)) throw new SwitchboardError('UNKNOWN_COMMAND', `Unknown command: ${String(name)}`);
+      const parsed = commands[name].params.safeParse(params ?? {});
+      if (!parsed.success) {
+        throw new SwitchboardError(
+          'VALIDATION_FAILED',
+          `Invalid parameters for ${name}: ${parsed.error.issues
+            .slice(0, 5)
+            .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+            .join('; ')}`,
+          parsed.error.issues,
+        );
+      }
+      const handler = handlers[name] as ((p: unknown) => Promise<CommandResult<typeof name>>) | undefined;
+      if (!handler) throw new SwitchboardError('UNKNOWN_COMMAND', `Command not implemented: ${name}`);
+      return handler(parsed.data);
+    },
+    on(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const service of [...services].reverse()) {
+        await service.close().catch(() => undefined);
+      }
+      listeners.clear();
+    },
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * Every error that crosses a door is `{ code, message, detail? }` with a stable code from this table.
+ * This file is the single place where codes are documented; add new ones here with a line saying
+ * when they happen. Messages are for people ("port 4000 is taken — pick another or use 0 for a free
+ * one"); codes are for programs and never change meaning.
+ */
+export const ERROR_CODES = {
+  // Generic
+  VALIDATION_FAILED: 'Command parameters did not match the schema; detail lists the issues.',
+  UNKNOWN_COMMAND: 'The command name is not part of the contract.',
+  NOT_FOUND: 'The object named by an id does not exist (catcher, capture, connection, …).',
+  INTERNAL: 'An unexpected failure inside the engine; the message carries the cause.',
+  ENGINE_CLOSED: 'The engine has been closed and accepts no more commands.',
+  // Catcher
+  CATCHER_PORT_IN_USE: 'The requested port is taken by another process.',
+  CATCHER_PORT_DENIED: 'The OS refused the port (privileged port or not permitted).',
+  CATCHER_LISTEN_FAILED: 'The catcher could not listen for another reason (bad host, …).',
+  CATCHER_NOT_RUNNING: 'The operation needs a running catcher.',
+  // Store
+  STORE_WRITE_FAILED: 'A capture could not be made durable (disk full, permissions); the sender got 503.',
+  STORE_CORRUPT: 'A store file could not be read; the damaged tail was skipped.',
+  // Tunnel
+  TUNNEL_UNREACHABLE: 'The tunnel server could not be reached (DNS, refused, TLS).',
+  TUNNEL_TIMEOUT: 'The tunnel did not come online within the configured time.',
+  TUNNEL_REJECTED: 'The tunnel server answered with an error (subdomain taken, bad request).',
+  TUNNEL_CLOSED: 'The tunnel was closed by the user.',
+  // WebSocket
+  WS_HANDSHAKE_FAILED: 'The server did not accept the WebSocket upgrade; detail has status and body.',
+  WS_NOT_OPEN: 'The connection is not open, so nothing can be sent on it.',
+  WS_INVALID_PAYLOAD: 'The message to send is not valid (bad JSON, hex or base64).',
+  WS_SERVER_PORT_IN_USE: 'The WebSocket server port is taken.',
+  // HTTP sender
+  HTTP_INVALID_URL: 'The URL cannot be parsed or uses an unsupported scheme.',
+  HTTP_DNS_FAILED: 'The host name could not be resolved.',
+  HTTP_CONNECTION_REFUSED: 'Nothing accepted the connection on that host and port.',
+  HTTP_CONNECTION_RESET: 'The peer reset the connection.',
+  HTTP_TIMEOUT: 'No complete response within the configured timeout.',
+  HTTP_CANCELLED: 'The request was cancelled by the user.',
+  HTTP_TLS_FAILED: 'The TLS handshake failed; the message names the certificate problem.',
+  HTTP_TOO_MANY_REDIRECTS: 'More redirects than the configured maximum.',
+  HTTP_PROXY_FAILED: 'The HTTP proxy refused or failed the request.',
+  HTTP_FAILED: 'Any other transport failure; the message carries the cause.',
+  // Files / workspace
+  FILE_READ_FAILED: 'A file named by the user could not be read.',
+  FILE_WRITE_FAILED: 'A file could not be written.',
+  IMPORT_UNSUPPORTED: 'The file is not in a format Switchboard can import.',
+  IMPORT_INVALID: 'The file looks like a known format but is malformed.',
+  // Web door
+  WEB_UNAUTHORIZED: 'Missing or wrong token.',
+  WEB_FORBIDDEN_HOST: 'Host header is not loopback/localhost (DNS rebinding defence).',
+  WEB_FORBIDDEN_ORIGIN: 'Origin is not the web door itself.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The wire shape of an error. */
+export interface EngineErrorShape {
+  code: ErrorCode;
+  message: string;
+  detail?: unknown;
+}
+
+/** Thrown inside the engine and doors; serialised with `toErrorShape`. */
+export class SwitchboardError extends Error {
+  readonly code: ErrorCode;
+  readonly detail?: unknown;
+  constructor(code: ErrorCode, message: string, detail?: unknown) {
+    super(message);
+    this.name = 'SwitchboardError';
+    this.code = code;
+    this.detail = detail;
+  }
+}
+
+export function isErrorShape(value: unknown): value is EngineErrorShape {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { code?: unknown }).code === 'string' &&
+    typeof (value as { message?: unknown }).message === 'string'
+  );
+}
+
+export function toErrorShape(err: unknown): EngineErrorShape {
+  if (err instanceof SwitchboardError) {
+    return err.detail === undefined
+      ? { code: err.code, message: err.message }
+      : { code: err.code, message: err.message, detail: err.detail };
+  }
+  if (isErrorShape(err)) return { code: err.code, message: err.message, detail: err.detail };
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: 'INTERNAL', message };
+}
