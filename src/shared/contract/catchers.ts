@@ -61,4 +61,6 @@ export type CatcherEvent =
   | { type: 'catcher.state'; catcher: CatcherState }
   | { type: 'catcher.removed'; id: string }
   | { type: 'capture.new'; capture: CaptureSummary }
+  /** A capture gained annotations after it was stored (forward result, …). */
+  | { type: 'capture.updated'; capture: CaptureSummary }
   | { type: 'captures.cleared'; catcherId: string | null };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { headerPairs, type HeaderPairs } from './common';
 import type { EngineErrorShape } from '../errors';
+import type { CaptureAnnotations, SignatureStatus } from './webhookTools';
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 
@@ -61,6 +62,9 @@ export interface CaptureSummary {
   contentType: string | null;
   /** Status we answered (413 when truncated, 503 when the store failed). */
   responseStatus: number;
+  /** Badge for the list; set by the webhook tools (issue 6). */
+  signatureStatus?: SignatureStatus | null;
+  duplicateOf?: string | null;
 }
 
 /** The full record of one request (body fetched separately, on demand). */
@@ -75,6 +79,8 @@ export interface Capture extends CaptureSummary {
   declaredLength: number | null;
   /** Milliseconds from first byte of the request to our response being written. */
   durationMs: number;
+  /** Added by the webhook tools (issue 6); absent when they did not run. */
+  annotations?: Partial<CaptureAnnotations>;
 }
 
 export interface CaptureFilter {
