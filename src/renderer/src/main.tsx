@@ -1,7 +1,16 @@
 import { createRoot } from 'react-dom/client';
+import { App } from './app/App';
+import { ClientProvider } from './client/context';
+import { setClient } from './client/instance';
+import { pickClient } from './client/pick';
+import './styles/theme.css';
+import './styles/base.css';
 
-function App() {
-  return <div>Switchboard</div>;
-}
+const client = pickClient();
+setClient(client);
 
-createRoot(document.getElementById('root')!).render(<App />);
+createRoot(document.getElementById('root')!).render(
+  <ClientProvider client={client}>
+    <App />
+  </ClientProvider>,
+);

@@ -1,0 +1,3 @@
+export default function Webhooks() {
+  return <div className="empty">Loading webhooks…</div>;
+}
