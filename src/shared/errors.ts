@@ -29,6 +29,15 @@ export const ERROR_CODES = {
   WS_NOT_OPEN: 'The connection is not open, so nothing can be sent on it.',
   WS_INVALID_PAYLOAD: 'The message to send is not valid (bad JSON, hex or base64).',
   WS_SERVER_PORT_IN_USE: 'The WebSocket server port is taken.',
+  WS_INVALID_URL: 'The WebSocket URL cannot be parsed or is not ws://, wss://, http:// or https://.',
+  WS_CONNECT_FAILED: 'The TCP/TLS connection for a WebSocket failed (refused, DNS, TLS, reset); the message says which.',
+  WS_HANDSHAKE_TIMEOUT: 'The server did not complete the WebSocket upgrade within the handshake timeout.',
+  WS_PROTOCOL_ERROR: 'The peer broke the WebSocket protocol (bad frame, invalid UTF-8, oversized message, …); the connection was closed with the matching code.',
+  WS_INVALID_CLOSE_CODE: 'A close code that may not be sent (only 1000–1003, 1007–1014, 3000–4999), or a reason over 123 bytes.',
+  WS_PING_TIMEOUT: 'No pong arrived for a ping within the timeout.',
+  WS_SERVER_LISTEN_FAILED: 'The WebSocket server could not listen (permission, bad host, …).',
+  WS_SERVER_NOT_RUNNING: 'The operation needs a running WebSocket server.',
+  WS_CLIENT_NOT_OPEN: 'The server-side client is not connected any more.',
   // HTTP sender
   HTTP_INVALID_URL: 'The URL cannot be parsed or uses an unsupported scheme.',
   HTTP_DNS_FAILED: 'The host name could not be resolved.',
@@ -45,6 +54,11 @@ export const ERROR_CODES = {
   FILE_WRITE_FAILED: 'A file could not be written.',
   IMPORT_UNSUPPORTED: 'The file is not in a format Switchboard can import.',
   IMPORT_INVALID: 'The file looks like a known format but is malformed.',
+  // Webhook tools
+  SECRET_INVALID: 'A signing secret has the wrong shape for its scheme (whsec_ base64, Discord hex key, …).',
+  RESIGN_UNSUPPORTED: 'Re-signing is impossible for this scheme (Discord needs its private key) or no secret is set.',
+  FORWARD_NOT_CONFIGURED: 'Replay to "the forward target" was asked but the catcher has none.',
+  RULE_INVALID: 'A mock rule cannot be used (bad regex, bad glob); the message names the rule.',
   // Web door
   WEB_UNAUTHORIZED: 'Missing or wrong token.',
   WEB_FORBIDDEN_HOST: 'Host header is not loopback/localhost (DNS rebinding defence).',
