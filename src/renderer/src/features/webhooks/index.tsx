@@ -1,3 +1,21 @@
+import { useEffect } from 'react';
+import { SplitPane } from '../../components/SplitPane';
+import { CaptureDetail } from './CaptureDetail';
+import { CaptureList } from './CaptureList';
+import { CatcherSidebar } from './CatcherSidebar';
+import { startWebhooks } from './store';
+import './webhooks.css';
+
 export default function Webhooks() {
-  return <div className="empty">Loading webhooks…</div>;
+  useEffect(() => startWebhooks(), []);
+  return (
+    <SplitPane
+      storageKey="webhooks.sidebar"
+      initial={260}
+      min={200}
+      max={480}
+      first={<CatcherSidebar />}
+      second={<SplitPane storageKey="webhooks.list" initial={520} min={320} max={1200} first={<CaptureList />} second={<CaptureDetail />} />}
+    />
+  );
 }

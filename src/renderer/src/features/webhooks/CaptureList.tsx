@@ -1,0 +1,130 @@
+import { useRef } from 'react';
+import type { CaptureSummary } from '../../../../shared/model/catcher';
+import { MethodBadge, StatusBadge } from '../../components/Badges';
+import { formatBytes, formatRelative, formatTimestamp } from '../../components/format';
+import { Icon } from '../../components/Icon';
+import { LiveList } from '../../components/LiveList';
+import { MiddleEllipsis } from '../../components/MiddleEllipsis';
+import { useShortcut } from '../../components/shortcuts';
+import { useNow } from '../../components/useNow';
+import { clearCaptures, exportHar } from './actions';
+import { EmptyCaptures } from './EmptyCaptures';
+import { useWebhooks } from './store';
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+
+export function CaptureList() {
+  const s = useWebhooks();
+  const filterRef = useRef<HTMLInputElement>(null);
+  const now = useNow();
+  useShortcut('/', () => {
+    filterRef.current?.focus();
+    filterRef.current?.select();
+  });
+  const names = new Map(s.catchers.map((c) => [c.id, c.name]));
+  const filtering = s.text.trim() !== '' || s.method !== '';
+
+  return (
+    <section className="wh-list" aria-label="Captures">
+      <div className="pane-header wh-toolbar">
+        <div className="wh-filter">
+          <Icon name="search" size={14} />
+          <input
+            ref={filterRef}
+            className="wh-filter-input"
+            placeholder="Filter method, path, headers, body"
+            aria-label="Filter captures"
+            title="Filter (/)"
+            value={s.text}
+            onChange={(e) => s.setText(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') {
+                if (s.text) s.setText('');
+                else e.currentTarget.blur();
+              } else if (e.key === 'ArrowDown') {
+                e.preventDefault();
+                document.querySelector<HTMLElement>('.wh-list .live-list')?.focus();
+              }
+            }}
+          />
+          <span className="kbd" aria-hidden="true">/</span>
+        </div>
+        <select className="select wh-method" aria-label="Filter by method" value={s.method} onChange={(e) => s.setMethod(e.target.value)}>
+          <option value="">All methods</option>
+          {METHODS.map((m) => (
+            <option key={m} value={m}>
+              {m}
+            </option>
+          ))}
+        </select>
+        <button
+          type="button"
+          className={`icon-btn ${s.paused ? 'active' : ''}`}
+          title={s.paused ? 'Resume the live list' : 'Pause the live list (captures keep being stored)'}
+          aria-label={s.paused ? 'Resume' : 'Pause'}
+          aria-pressed={s.paused}
+          onClick={() => s.setPaused(!s.paused)}
+        >
+          <Icon name={s.paused ? 'play' : 'pause'} size={14} />
+        </button>
+        <button type="button" className="icon-btn" title="Export what the filter shows as HAR 1.2" aria-label="Export all as HAR" disabled={s.captures.length === 0} onClick={() => void exportHar()}>
+          <Icon name="export" size={14} />
+        </button>
+        <button
+          type="button"
+          className="icon-btn"
+          title={s.catcherId ? 'Clear this catcher’s captures' : 'Clear all captures'}
+          aria-label="Clear captures"
+          disabled={s.total === 0}
+          onClick={() => {
+            const what = s.catcherId ? `the captures of “${names.get(s.catcherId) ?? 'this catcher'}”` : 'all captures';
+            if (window.confirm(`Delete ${what}? This cannot be undone.`)) void clearCaptures();
+          }}
+        >
+          <Icon name="trash" size={14} />
+        </button>
+      </div>
+      <div className="wh-list-meta faint">
+        <span data-testid="capture-total">
+          {s.listLoading && s.captures.length === 0
+            ? 'Loading…'
+            : `${s.total.toLocaleString()} ${filtering ? 'matching' : s.total === 1 ? 'capture' : 'captures'}`}
+        </span>
+        {s.captures.length < s.total && !s.paused && (
+          <button type="button" className="link-btn" onClick={() => void s.loadOlder()}>
+            showing newest {s.captures.length.toLocaleString()} · load older
+          </button>
+        )}
+        {s.listError && <span className="status-bad">{s.listError}</span>}
+      </div>
+      <LiveList<CaptureSummary>
+        items={s.captures}
+        getKey={(c) => c.id}
+        rowHeight={34}
+        selectedKey={s.selectedId}
+        onSelect={(id) => s.select(id)}
+        heldCount={s.held.length}
+        onResume={() => s.setPaused(false)}
+        ariaLabel="Captured requests"
+        empty={filtering ? <div className="empty">No captures match the filter.</div> : <EmptyCaptures />}
+        renderRow={(c) => (
+          <div className="wh-row" data-testid="capture-row">
+            <MethodBadge method={c.method} />
+            <span className="wh-row-path mono">
+              <MiddleEllipsis text={c.url} />
+              {!s.catcherId && <span className="wh-row-catcher faint">{names.get(c.catcherId) ?? ''}</span>}
+            </span>
+            <StatusBadge status={c.responseStatus} />
+            <span className="wh-row-size faint" title={`${c.bodySize.toLocaleString()} bytes${c.bodyTruncated ? ' (cut at the body limit)' : ''}`}>
+              {c.bodyTruncated && '✂ '}
+              {formatBytes(c.bodySize)}
+            </span>
+            <span className="wh-row-time faint" title={formatTimestamp(c.receivedAt)}>
+              {formatRelative(c.receivedAt, now)}
+            </span>
+          </div>
+        )}
+      />
+    </section>
+  );
+}

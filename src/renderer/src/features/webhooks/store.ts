@@ -1,0 +1,293 @@
+import { create } from 'zustand';
+import type { EngineEvent } from '../../../../shared/contract';
+import type { Capture, CaptureSummary, CatcherState } from '../../../../shared/model/catcher';
+import { engine, errorText, onEngineReady } from '../../client/instance';
+import { base64ToBytes } from '../../components/bodyDecode';
+import { loadPref, savePref } from '../../components/persist';
+
+/** How many summaries the list keeps in memory; older ones are one "Load older" away. */
+export const PAGE = 5_000;
+export const MAX_IN_MEMORY = 50_000;
+/** First body range fetched for the detail; the rest on request. */
+export const BODY_PREVIEW = 1024 * 1024;
+
+export interface BodyState {
+  id: string;
+  bytes: Uint8Array;
+  total: number;
+  loading: boolean;
+  error: string | null;
+}
+
+interface WebhooksState {
+  catchers: CatcherState[];
+  catchersLoaded: boolean;
+  catchersError: string | null;
+  /** null = all catchers. */
+  catcherId: string | null;
+  captures: CaptureSummary[];
+  total: number;
+  listLoading: boolean;
+  listError: string | null;
+  text: string;
+  method: string;
+  paused: boolean;
+  held: CaptureSummary[];
+  selectedId: string | null;
+  detail: Capture | null;
+  detailError: string | null;
+  body: BodyState | null;
+
+  selectCatcher(id: string | null): void;
+  setText(text: string): void;
+  setMethod(method: string): void;
+  setPaused(paused: boolean): void;
+  select(id: string | null): void;
+  reloadCatchers(): Promise<void>;
+  reloadCaptures(): Promise<void>;
+  loadOlder(): Promise<void>;
+  loadFullBody(): Promise<void>;
+  fetchWholeBody(id: string, total: number): Promise<Uint8Array>;
+}
+
+export const useWebhooks = create<WebhooksState>((set, get) => ({
+  catchers: [],
+  catchersLoaded: false,
+  catchersError: null,
+  catcherId: loadPref<string | null>('webhooks:catcher', null),
+  captures: [],
+  total: 0,
+  listLoading: false,
+  listError: null,
+  text: '',
+  method: '',
+  paused: false,
+  held: [],
+  selectedId: loadPref<string | null>('webhooks:selected', null),
+  detail: null,
+  detailError: null,
+  body: null,
+
+  selectCatcher(id) {
+    set({ catcherId: id });
+    savePref('webhooks:catcher', id);
+    void get().reloadCaptures();
+  },
+  setText(text) {
+    set({ text });
+    scheduleReload();
+  },
+  setMethod(method) {
+    set({ method });
+    void get().reloadCaptures();
+  },
+  setPaused(paused) {
+    if (paused) return set({ paused });
+    const { held, captures } = get();
+    set({ paused: false, held: [], captures: trim([...captures, ...held]) });
+  },
+  select(id) {
+    set({ selectedId: id });
+    savePref('webhooks:selected', id);
+    void loadDetail(id);
+  },
+
+  async reloadCatchers() {
+    try {
+      const catchers = await engine().invoke('catchers.list', {});
+      set({ catchers, catchersLoaded: true, catchersError: null });
+      const { catcherId } = get();
+      if (catcherId && !catchers.some((c) => c.id === catcherId)) get().selectCatcher(null);
+    } catch (err) {
+      set({ catchersLoaded: true, catchersError: errorText(err) });
+    }
+  },
+
+  async reloadCaptures() {
+    const token = ++listToken;
+    set({ listLoading: true });
+    try {
+      const res = await engine().invoke('captures.list', { ...filterParams(), newest: true, limit: PAGE });
+      if (token !== listToken) return;
+      set({ captures: res.items, total: res.total, held: [], listLoading: false, listError: null });
+      const { selectedId, detail } = get();
+      if (selectedId && !detail) void loadDetail(selectedId);
+    } catch (err) {
+      if (token !== listToken) return;
+      set({ listLoading: false, listError: errorText(err) });
+    }
+  },
+
+  async loadOlder() {
+    const first = get().captures[0];
+    if (!first) return;
+    try {
+      const res = await engine().invoke('captures.list', { ...filterParams(), beforeSeq: first.seq, newest: true, limit: PAGE });
+      set({ captures: [...res.items, ...get().captures] });
+    } catch (err) {
+      set({ listError: errorText(err) });
+    }
+  },
+
+  async loadFullBody() {
+    const body = get().body;
+    if (!body || body.bytes.length >= body.total) return;
+    set({ body: { ...body, loading: true } });
+    try {
+      const bytes = await get().fetchWholeBody(body.id, body.total);
+      if (get().body?.id === body.id) set({ body: { ...body, bytes, loading: false } });
+    } catch (err) {
+      if (get().body?.id === body.id) set({ body: { ...body, loading: false, error: errorText(err) } });
+    }
+  },
+
+  async fetchWholeBody(id, total) {
+    const chunk = 8 * 1024 * 1024;
+    const out = new Uint8Array(total);
+    let offset = 0;
+    while (offset < total) {
+      const r = await engine().invoke('captures.body', { id, offset, length: chunk });
+      const part = base64ToBytes(r.base64);
+      if (part.length === 0) break;
+      out.set(part.subarray(0, total - offset), offset);
+      offset += part.length;
+    }
+    return out.subarray(0, Math.min(offset, total));
+  },
+}));
+
+let listToken = 0;
+let detailToken = 0;
+let reloadTimer: ReturnType<typeof setTimeout> | null = null;
+
+function scheduleReload(ms = 200): void {
+  if (reloadTimer) clearTimeout(reloadTimer);
+  reloadTimer = setTimeout(() => {
+    reloadTimer = null;
+    void useWebhooks.getState().reloadCaptures();
+  }, ms);
+}
+
+export function filterParams(): { catcherId?: string; text?: string; methods?: string[] } {
+  const { catcherId, text, method } = useWebhooks.getState();
+  return {
+    ...(catcherId ? { catcherId } : {}),
+    ...(text.trim() ? { text: text.trim() } : {}),
+    ...(method ? { methods: [method] } : {}),
+  };
+}
+
+function trim(list: CaptureSummary[]): CaptureSummary[] {
+  return list.length > MAX_IN_MEMORY ? list.slice(list.length - MAX_IN_MEMORY) : list;
+}
+
+async function loadDetail(id: string | null): Promise<void> {
+  const token = ++detailToken;
+  if (!id) return useWebhooks.setState({ detail: null, body: null, detailError: null });
+  useWebhooks.setState({ detailError: null });
+  try {
+    const capture = await engine().invoke('captures.get', { id });
+    if (token !== detailToken) return;
+    useWebhooks.setState({
+      detail: capture,
+      body: { id, bytes: new Uint8Array(0), total: capture.bodySize, loading: capture.bodySize > 0, error: null },
+    });
+    if (capture.bodySize === 0) return;
+    const r = await engine().invoke('captures.body', { id, offset: 0, length: BODY_PREVIEW });
+    if (token !== detailToken) return;
+    useWebhooks.setState({ body: { id, bytes: base64ToBytes(r.base64), total: r.total, loading: false, error: null } });
+  } catch (err) {
+    if (token !== detailToken) return;
+    const state = useWebhooks.getState();
+    // A capture that vanished (cleared) is not an error worth shouting about.
+    if (state.detail?.id !== id) useWebhooks.setState({ detail: null, body: null, detailError: errorText(err) });
+    else useWebhooks.setState({ body: state.body && { ...state.body, loading: false, error: errorText(err) } });
+  }
+}
+
+function matchesLocal(c: CaptureSummary): boolean {
+  const { catcherId, method } = useWebhooks.getState();
+  if (catcherId && c.catcherId !== catcherId) return false;
+  if (method && c.method.toUpperCase() !== method) return false;
+  return true;
+}
+
+// Events are applied at most once per animation frame, however fast they come.
+let queue: EngineEvent[] = [];
+let frame: ReturnType<typeof setTimeout> | number | null = null;
+
+// rAF stops in hidden tabs; fall back to a timer so the queue never grows unbounded.
+function scheduleApply(): void {
+  if (frame !== null) return;
+  frame = document.hidden ? setTimeout(applyEvents, 250) : requestAnimationFrame(applyEvents);
+}
+
+function applyEvents(): void {
+  frame = null;
+  if (queue.length === 0) return;
+  const events = queue;
+  queue = [];
+  const s = useWebhooks.getState();
+  let catchers = s.catchers;
+  let captures = s.captures;
+  let held = s.held;
+  let total = s.total;
+  let reload = false;
+  let reloadCatchers = false;
+  const added: CaptureSummary[] = [];
+  const textFilter = s.text.trim() !== '';
+  for (const ev of events) {
+    switch (ev.type) {
+      case 'catcher.state': {
+        const i = catchers.findIndex((c) => c.id === ev.catcher.id);
+        catchers = i === -1 ? [...catchers, ev.catcher] : catchers.map((c, j) => (j === i ? ev.catcher : c));
+        break;
+      }
+      case 'catcher.removed':
+        catchers = catchers.filter((c) => c.id !== ev.id);
+        reloadCatchers = reloadCatchers || s.catcherId === ev.id;
+        break;
+      case 'capture.new':
+        catchers = catchers.map((c) => (c.id === ev.capture.catcherId ? { ...c, captureCount: c.captureCount + 1 } : c));
+        // Text filters also search headers and bodies, which only the engine can see.
+        if (textFilter) reload = true;
+        else if (matchesLocal(ev.capture)) added.push(ev.capture);
+        break;
+      case 'capture.updated':
+        captures = captures.map((c) => (c.id === ev.capture.id ? ev.capture : c));
+        break;
+      case 'captures.cleared':
+        if (ev.catcherId === null || !s.catcherId || ev.catcherId === s.catcherId) reload = true;
+        catchers = catchers.map((c) => (ev.catcherId === null || c.id === ev.catcherId ? { ...c, captureCount: 0 } : c));
+        break;
+      default:
+        break;
+    }
+  }
+  if (added.length) {
+    total += added.length;
+    if (s.paused) held = [...held, ...added];
+    else captures = trim([...captures, ...added]);
+  }
+  useWebhooks.setState({ catchers, captures, held, total });
+  if (reload) scheduleReload(textFilter ? 300 : 0);
+  if (reloadCatchers) useWebhooks.getState().selectCatcher(null);
+}
+
+/** Wire the store to the engine; call once when the Webhooks area mounts. */
+export function startWebhooks(): () => void {
+  const offEvents = engine().subscribe((events) => {
+    for (const ev of events) queue.push(ev);
+    scheduleApply();
+  });
+  const offReady = onEngineReady(() => {
+    void useWebhooks.getState().reloadCatchers();
+    void useWebhooks.getState().reloadCaptures();
+  });
+  return () => {
+    offEvents();
+    offReady();
+    frame = null;
+    queue = [];
+  };
+}
