@@ -84,6 +84,10 @@ export interface SecretInfo {
   /** e.g. "whsec_…9f2a" */
   hint: string;
   createdAt: string;
+  /** Stored by another secret box (e.g. desktop keychain) and unreadable here. */
+  locked?: boolean;
+  /** Held in memory only (CLI --secret); gone when the engine stops. */
+  ephemeral?: boolean;
 }
 
 export type AnswerMode = 'configured' | 'target';

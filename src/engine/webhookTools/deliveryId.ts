@@ -1,0 +1,32 @@
+import type { HeaderPairs } from '../../shared/model/common';
+import { findHeader } from './signatures/util';
+
+// Providers retry a delivery with the same id; this finds it so a retry can point at the first.
+const HEADER_IDS: Array<[string, string]> = [
+  ['X-GitHub-Delivery', 'github'],
+  ['webhook-id', 'standard'],
+  ['svix-id', 'standard'],
+  ['X-Shopify-Webhook-Id', 'shopify'],
+  ['X-Twilio-Idempotency-Token', 'twilio'],
+];
+
+/** Provider-qualified delivery id, e.g. "github:72d3162e-…", or null. */
+export function deliveryIdOf(headers: HeaderPairs, body: Buffer, contentType: string | null): string | null {
+  for (const [name, provider] of HEADER_IDS) {
+    const h = findHeader(headers, name);
+    if (h && h.value.trim()) return `${provider}:${h.value.trim()}`;
+  }
+  const stripe = findHeader(headers, 'Stripe-Signature');
+  const paddle = findHeader(headers, 'Paddle-Signature');
+  const looksJson = (contentType ?? '').toLowerCase().includes('json') || (body.length > 0 && body[0] === 0x7b);
+  if (looksJson && body.length <= 8 * 1024 * 1024) {
+    try {
+      const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+      if (typeof parsed.id === 'string' && parsed.id.startsWith('evt_') && (stripe || parsed.object === 'event')) return `stripe:${parsed.id}`;
+      if (paddle && typeof parsed.notification_id === 'string') return `paddle:${parsed.notification_id}`;
+    } catch {
+      // Not JSON after all: no id.
+    }
+  }
+  return null;
+}
