@@ -1,0 +1,337 @@
+import type { TunnelState } from '../../shared/model/tunnel';
+import { SwitchboardError, toErrorShape } from '../../shared/errors';
+import { requestTunnel, type TunnelAssignment } from './handshake';
+import { seconds } from './reasons';
+import { startSession, type Session } from './session';
+
+/** Waits between reconnect attempts: quick at first, then every 30 s (ngrok-like persistence). */
+export const DEFAULT_BACKOFF_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
+
+export interface ManagedTunnelOptions {
+  /** Tunnel server base URL. */
+  host: string;
+  /** Subdomain asked for on the first open (reconnects ask for the one assigned). */
+  subdomain: string | null;
+  local: { host: string; port: number };
+  /** Rewrite the Host header of forwarded requests to `local.host` (user chose a local host). */
+  rewriteHost: boolean;
+  /** Bound on opening, and on each reconnect attempt. */
+  openTimeoutMs: number;
+  backoffMs?: readonly number[];
+  /** Give up (status failed) after this many failed reconnects; default never. */
+  maxReconnectAttempts?: number;
+  /** How long every connection may be down before the tunnel counts as lost. */
+  graceMs?: number;
+}
+
+type Identity = Pick<TunnelState, 'id' | 'target' | 'options'>;
+
+/**
+ * A localtunnel tunnel that never leaves the user guessing: bounded open with a coded error,
+ * status machine connecting → online → reconnecting → failed / closed, reconnects with backoff
+ * asking for the same subdomain, notices a changed URL, and `close()` stops everything.
+ */
+export class ManagedTunnel {
+  private state: TunnelState;
+  private readonly sessions = new Set<Session>();
+  private readonly aborts = new Set<AbortController>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly wakers = new Set<() => void>();
+  private closed = false;
+  private minorTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    identity: Identity,
+    private readonly opts: ManagedTunnelOptions,
+    private readonly onState: (state: TunnelState) => void,
+  ) {
+    this.state = {
+      ...identity,
+      status: 'connecting',
+      url: null,
+      assignedSubdomain: null,
+      urlChange: null,
+      reason: null,
+      error: null,
+      attempt: 0,
+      nextRetryAt: null,
+      local: { ...opts.local },
+      connections: 0,
+      maxConnections: 0,
+      requestCount: 0,
+      onlineSince: null,
+      updatedAt: new Date().toISOString(),
+    };
+  }
+
+  get snapshot(): TunnelState {
+    return this.state;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Resolves once online; rejects with a TUNNEL_* SwitchboardError within openTimeoutMs. */
+  async open(): Promise<TunnelState> {
+    const { host, openTimeoutMs } = this.opts;
+    this.update({ status: 'connecting', reason: `asking ${hostLabel(host)} for a tunnel`, error: null });
+    const deadline = Date.now() + openTimeoutMs;
+    let lastError: SwitchboardError | null = null;
+    while (!this.closed) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) break;
+      try {
+        await this.attempt(this.opts.subdomain, remaining);
+        return this.state;
+      } catch (err) {
+        if (this.closed) break;
+        lastError = asTunnelError(err);
+        // A refusal or a name that does not resolve will not fix itself in the next few seconds.
+        const permanent =
+          lastError.code !== 'TUNNEL_UNREACHABLE' || (lastError.detail as { cause?: unknown } | undefined)?.cause === 'ENOTFOUND';
+        if (permanent) break;
+        this.update({ reason: `${lastError.message}; trying again` });
+        await this.sleep(Math.min(1_000, Math.max(0, deadline - Date.now())));
+      }
+    }
+    if (this.closed) throw new SwitchboardError('TUNNEL_CLOSED', 'the tunnel was closed before it came online');
+    const error =
+      lastError === null
+        ? new SwitchboardError('TUNNEL_TIMEOUT', `the tunnel did not come online within ${seconds(openTimeoutMs)}`)
+        : lastError.code === 'TUNNEL_UNREACHABLE' && Date.now() >= deadline
+          ? new SwitchboardError('TUNNEL_UNREACHABLE', `${lastError.message} (gave up after ${seconds(openTimeoutMs)})`, lastError.detail)
+          : lastError;
+    this.fail(error);
+    throw error;
+  }
+
+  /** Stops every socket, worker and timer. Idempotent. */
+  async close(reason = 'the tunnel is closed'): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    if (this.minorTimer) clearTimeout(this.minorTimer);
+    this.minorTimer = null;
+    for (const abort of this.aborts) abort.abort();
+    for (const wake of this.wakers) wake();
+    const sessions = [...this.sessions];
+    this.sessions.clear();
+    await Promise.all(sessions.map((s) => s.close()));
+    this.update({
+      status: 'closed',
+      reason,
+      error: null,
+      attempt: 0,
+      nextRetryAt: null,
+      connections: 0,
+      onlineSince: null,
+      urlChange: null,
+    });
+  }
+
+  acknowledgeUrlChange(): TunnelState {
+    if (this.state.urlChange) this.update({ urlChange: null });
+    return this.state;
+  }
+
+  /** One handshake plus the worker's first connection, bounded by `timeoutMs`. */
+  private async attempt(subdomain: string | null, timeoutMs: number): Promise<void> {
+    const started = Date.now();
+    const abort = new AbortController();
+    this.aborts.add(abort);
+    let assignment: TunnelAssignment;
+    try {
+      assignment = await requestTunnel(this.opts.host, subdomain, { timeoutMs, signal: abort.signal });
+    } finally {
+      this.aborts.delete(abort);
+    }
+    if (this.closed) throw new SwitchboardError('TUNNEL_CLOSED', 'the tunnel was closed');
+
+    const server = `${assignment.ip ?? assignment.hostname}:${assignment.port}`;
+    let onReady: (() => void) | null = null;
+    let onFail: ((err: SwitchboardError) => void) | null = null;
+    let online = false;
+    const session = startSession(
+      assignment,
+      {
+        host: this.opts.host,
+        localHost: this.opts.local.host,
+        localPort: this.opts.local.port,
+        rewriteHost: this.opts.rewriteHost,
+        graceMs: this.opts.graceMs ?? 1_500,
+      },
+      {
+        onConnections: (live) => {
+          if (!online) {
+            if (live > 0) onReady?.();
+            return;
+          }
+          this.minor({ connections: live });
+        },
+        onRequest: () => {
+          if (online) this.minor({ requestCount: this.state.requestCount + 1 });
+        },
+        onLost: (reason) => {
+          if (!online) {
+            onFail?.(new SwitchboardError('TUNNEL_UNREACHABLE', `tunnel server unreachable: ${reason}`));
+            return;
+          }
+          this.sessions.delete(session);
+          void session.close();
+          this.lost(`lost the connection to the tunnel server (${reason})`);
+        },
+      },
+    );
+    this.sessions.add(session);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const left = Math.max(0, timeoutMs - (Date.now() - started));
+        const timer = setTimeout(
+          () => reject(new SwitchboardError('TUNNEL_TIMEOUT', `connections to the tunnel server ${server} did not open within ${seconds(timeoutMs)}`)),
+          left,
+        );
+        this.timers.add(timer);
+        const wake = () => reject(new SwitchboardError('TUNNEL_CLOSED', 'the tunnel was closed'));
+        this.wakers.add(wake);
+        const done = () => {
+          clearTimeout(timer);
+          this.timers.delete(timer);
+          this.wakers.delete(wake);
+        };
+        onReady = () => {
+          done();
+          resolve();
+        };
+        onFail = (err) => {
+          done();
+          reject(err);
+        };
+      });
+    } catch (err) {
+      this.sessions.delete(session);
+      await session.close();
+      throw err;
+    }
+    online = true;
+    this.goOnline(assignment);
+  }
+
+  private goOnline(assignment: TunnelAssignment): void {
+    const now = new Date().toISOString();
+    const previous = this.state.urlChange?.previous ?? this.state.url;
+    let urlChange = this.state.urlChange;
+    if (previous !== null && previous !== assignment.url) urlChange = { previous, current: assignment.url, at: now };
+    else if (previous === assignment.url) urlChange = null;
+    this.update({
+      status: 'online',
+      url: assignment.url,
+      assignedSubdomain: assignment.id,
+      urlChange,
+      reason: null,
+      error: null,
+      attempt: 0,
+      nextRetryAt: null,
+      connections: Math.max(1, this.state.connections),
+      maxConnections: assignment.maxConnections,
+      onlineSince: now,
+    });
+  }
+
+  private lost(reason: string): void {
+    if (this.closed) return;
+    this.scheduleReconnect(1, reason);
+  }
+
+  private scheduleReconnect(attempt: number, reason: string): void {
+    if (this.closed) return;
+    const max = this.opts.maxReconnectAttempts ?? Number.POSITIVE_INFINITY;
+    if (attempt > max) {
+      this.fail(new SwitchboardError('TUNNEL_UNREACHABLE', `gave up after ${max} reconnect attempts: ${reason}`));
+      return;
+    }
+    const backoff = this.opts.backoffMs ?? DEFAULT_BACKOFF_MS;
+    const delay = backoff[Math.min(attempt - 1, backoff.length - 1)] ?? 30_000;
+    this.update({
+      status: 'reconnecting',
+      reason,
+      attempt,
+      nextRetryAt: new Date(Date.now() + delay).toISOString(),
+      connections: 0,
+      onlineSince: null,
+    });
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void this.reconnect(attempt, reason);
+    }, delay);
+    this.timers.add(timer);
+  }
+
+  private async reconnect(attempt: number, reason: string): Promise<void> {
+    if (this.closed) return;
+    this.update({ status: 'reconnecting', attempt, nextRetryAt: null, reason });
+    try {
+      // Ask for the subdomain we had, so senders configured with the URL keep working.
+      await this.attempt(this.state.assignedSubdomain ?? this.opts.subdomain, this.opts.openTimeoutMs);
+    } catch (err) {
+      if (this.closed) return;
+      this.scheduleReconnect(attempt + 1, asTunnelError(err).message);
+    }
+  }
+
+  private fail(error: SwitchboardError): void {
+    if (this.closed) return;
+    this.update({
+      status: 'failed',
+      reason: error.message,
+      error: toErrorShape(error),
+      attempt: 0,
+      nextRetryAt: null,
+      connections: 0,
+      onlineSince: null,
+    });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.timers.delete(timer);
+        this.wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.timers.add(timer);
+      this.wakers.add(wake);
+    });
+  }
+
+  /** Counters change often; coalesce them so a busy tunnel does not flood the doors. */
+  private minor(patch: Partial<TunnelState>): void {
+    this.state = { ...this.state, ...patch };
+    if (this.minorTimer || this.closed) return;
+    this.minorTimer = setTimeout(() => {
+      this.minorTimer = null;
+      if (!this.closed) this.update({});
+    }, 250);
+  }
+
+  private update(patch: Partial<TunnelState>): void {
+    this.state = { ...this.state, ...patch, updatedAt: new Date().toISOString() };
+    this.onState(this.state);
+  }
+}
+
+function asTunnelError(err: unknown): SwitchboardError {
+  if (err instanceof SwitchboardError) return err;
+  return new SwitchboardError('TUNNEL_UNREACHABLE', `tunnel failed: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+function hostLabel(host: string): string {
+  try {
+    return new URL(host).host;
+  } catch {
+    return host;
+  }
+}
