@@ -72,6 +72,8 @@ export const searchSchema = z
     from: z.string().datetime({ offset: true }).optional(),
     to: z.string().datetime({ offset: true }).optional(),
     duplicates: z.enum(['any', 'only', 'exclude']).default('any'),
+    afterSeq: z.number().int().min(0).optional(),
+    beforeSeq: z.number().int().min(0).optional(),
     newest: z.boolean().default(false),
     limit: z.number().int().min(1).max(10_000).default(500),
   })

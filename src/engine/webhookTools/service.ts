@@ -1,0 +1,321 @@
+import type { Service, ServiceContext } from '../service';
+import type { EngineEvent } from '../../shared/contract';
+import type { ToolsConfigView } from '../../shared/contract/webhookTools';
+import type { HeaderPairs } from '../../shared/model/common';
+import type { Capture } from '../../shared/model/catcher';
+import type { CaptureAnnotations, ForwardResult, SignatureResult } from '../../shared/model/webhookTools';
+import { SIGNATURE_SCHEME_LABELS } from '../../shared/model/webhookTools';
+import { SwitchboardError } from '../../shared/errors';
+import { ToolsConfigStore } from './configStore';
+import { PLAIN_SECRET_BOX, type SecretBox } from './secretBox';
+import { validateSecret, verifySignature } from './signatures';
+import { firstMatch, renderTemplate, validateRules } from './rules';
+import { forwardCapture } from './forward';
+import { passThroughHeaders, joinTarget } from './relay';
+import { parseTargetUrl } from './rawSend';
+import { deliveryIdOf } from './deliveryId';
+import { DeliveryIndex } from './deliveryIndex';
+import { sendReplay, type SenderPort } from './replay';
+import { searchCaptures, type CaptureReader } from './search';
+
+export type { SecretBox } from './secretBox';
+export { PLAIN_SECRET_BOX } from './secretBox';
+
+/** A request as the catcher hands it to the hooks: stored fields plus the exact body bytes. */
+export interface IncomingCapture {
+  id: string;
+  catcherId: string;
+  method: string;
+  url: string;
+  headers: HeaderPairs;
+  body: Buffer;
+  receivedAtMs: number;
+  remoteAddress: string;
+  contentType: string | null;
+}
+
+/** What a hook may answer instead of the catcher's configured response. */
+export interface HookResponse {
+  status: number;
+  headers: HeaderPairs;
+  body: Buffer;
+  delayMs: number;
+}
+
+/** What this service needs from the catcher (adapted in catcherAdapter.ts). */
+export interface CatcherPort extends CaptureReader {
+  annotate(id: string, patch: Partial<CaptureAnnotations>): Promise<void>;
+  catcherExists(id: string): Promise<boolean>;
+}
+
+export interface WebhookToolsDeps {
+  catcher: CatcherPort;
+  sender: SenderPort | null;
+  subscribe(listener: (event: EngineEvent) => void): () => void;
+  secretBox?: SecretBox;
+}
+
+export interface WebhookToolsApi {
+  /** Before the capture is stored: signature, delivery id, duplicate, matched rule. */
+  annotateIncoming(c: IncomingCapture): Partial<CaptureAnnotations>;
+  /** After it is durable, before answering: a rule's or the forward target's response, or null. */
+  respond(c: IncomingCapture, annotations: Partial<CaptureAnnotations>): Promise<HookResponse | null>;
+  /** After the answer went out: forward (configured-answer mode). */
+  afterResponse(c: IncomingCapture): void;
+}
+
+export interface WebhookToolsService extends Service {
+  api: WebhookToolsApi;
+}
+
+const MAX_FORWARDS_IN_FLIGHT = 8;
+
+export async function createWebhookToolsService(ctx: ServiceContext, deps: WebhookToolsDeps): Promise<WebhookToolsService> {
+  const box = deps.secretBox ?? PLAIN_SECRET_BOX;
+  const store = new ToolsConfigStore(ctx.dataDir, box);
+  const deliveries = new DeliveryIndex(ctx.dataDir);
+  const tunnelUrls = new Map<string, string>();
+  /** Forward results already obtained while answering (pass-through mode). */
+  const forwardedWhileAnswering = new Set<string>();
+  let inFlight = 0;
+  const queue: Array<() => Promise<void>> = [];
+  let closed = false;
+  const pending = new Set<Promise<unknown>>();
+
+  const unsubscribe = deps.subscribe((event) => {
+    if (event.type === 'tunnel.state' && event.tunnel.target.kind === 'catcher') {
+      if (event.tunnel.url) tunnelUrls.set(event.tunnel.target.id, event.tunnel.url);
+      else tunnelUrls.delete(event.tunnel.target.id);
+    }
+    if (event.type === 'captures.cleared') deliveries.clear(event.catcherId);
+    if (event.type === 'catcher.removed') {
+      deliveries.clear(event.id);
+      store.remove(event.id);
+    }
+  });
+
+  const view = (catcherId: string): ToolsConfigView => ({ ...store.get(catcherId), secretStorage: box.kind });
+  const emitConfig = (catcherId: string): ToolsConfigView => {
+    const v = view(catcherId);
+    ctx.emit({ type: 'webhookTools.config', config: v });
+    return v;
+  };
+
+  function publicBases(catcherId: string): string[] {
+    const c = store.get(catcherId);
+    return [c.publicUrl, tunnelUrls.get(catcherId) ?? ''].filter(Boolean);
+  }
+
+  function verify(c: Omit<IncomingCapture, 'id' | 'remoteAddress' | 'contentType'>): SignatureResult {
+    const cfg = store.get(c.catcherId);
+    return verifySignature(
+      { method: c.method, url: c.url, headers: c.headers, body: c.body, receivedAtMs: c.receivedAtMs, publicBaseUrls: publicBases(c.catcherId) },
+      { secrets: store.secretsFor(c.catcherId), tolerances: cfg.tolerances },
+    );
+  }
+
+  function track<T>(p: Promise<T>): Promise<T> {
+    pending.add(p);
+    void p.finally(() => pending.delete(p)).catch(() => undefined);
+    return p;
+  }
+
+  function runQueued(): void {
+    while (inFlight < MAX_FORWARDS_IN_FLIGHT && queue.length > 0 && !closed) {
+      const job = queue.shift()!;
+      inFlight++;
+      void track(job().finally(() => {
+        inFlight--;
+        runQueued();
+      }));
+    }
+  }
+
+  async function forwardAndRecord(c: IncomingCapture): Promise<{ result: ForwardResult; body: Buffer } | null> {
+    const cfg = store.get(c.catcherId).forward;
+    if (!cfg.target) return null;
+    const out = await forwardCapture(cfg, { method: c.method, url: c.url, headers: c.headers, body: c.body, remoteAddress: c.remoteAddress });
+    await deps.catcher.annotate(c.id, { forward: out.result }).catch(() => undefined);
+    return out;
+  }
+
+  function ruleResponse(c: IncomingCapture): { ruleId: string; response: HookResponse } | null {
+    const rule = firstMatch(store.get(c.catcherId).rules, c);
+    if (!rule) return null;
+    const req = { method: c.method, url: c.url, headers: c.headers, body: c.body };
+    return {
+      ruleId: rule.id,
+      response: {
+        status: rule.response.status,
+        headers: rule.response.headers.map(([n, v]) => [n, renderTemplate(v, req)] as [string, string]),
+        body: Buffer.from(renderTemplate(rule.response.body, req), 'utf8'),
+        delayMs: rule.response.delayMs,
+      },
+    };
+  }
+
+  const api: WebhookToolsApi = {
+    annotateIncoming(c) {
+      const out: Partial<CaptureAnnotations> = {};
+      out.signature = verify(c);
+      const deliveryId = deliveryIdOf(c.headers, c.body, c.contentType);
+      if (deliveryId) {
+        out.deliveryId = deliveryId;
+        out.duplicateOf = deliveries.seen(c.catcherId, deliveryId, c.id);
+      }
+      const cfg = store.get(c.catcherId);
+      if (!(cfg.forward.target && cfg.forward.answerMode === 'target')) {
+        const rule = firstMatch(cfg.rules, c);
+        out.ruleId = rule ? rule.id : null;
+      }
+      return out;
+    },
+    async respond(c) {
+      const cfg = store.get(c.catcherId);
+      if (cfg.forward.target && cfg.forward.answerMode === 'target') {
+        forwardedWhileAnswering.add(c.id);
+        const out = await track(forwardAndRecord(c));
+        if (out && 'status' in out.result) {
+          return { status: out.result.status, headers: passThroughHeaders(out.result.headers), body: out.body, delayMs: 0 };
+        }
+        const error = out && 'error' in out.result ? out.result.error : { code: 'HTTP_FAILED', message: 'Forward failed.' };
+        // Pass-through means the sender sees what the app would: here, a bad gateway (so it retries).
+        return {
+          status: 502,
+          headers: [['Content-Type', 'application/json']],
+          body: Buffer.from(JSON.stringify({ error: 'forward target failed', code: error.code, message: error.message })),
+          delayMs: 0,
+        };
+      }
+      const rule = ruleResponse(c);
+      return rule ? rule.response : null;
+    },
+    afterResponse(c) {
+      if (forwardedWhileAnswering.delete(c.id)) return;
+      if (closed || !store.get(c.catcherId).forward.target) return;
+      queue.push(async () => {
+        await forwardAndRecord(c);
+      });
+      runQueued();
+    },
+  };
+
+  async function requireCatcher(id: string): Promise<void> {
+    if (!(await deps.catcher.catcherExists(id))) throw new SwitchboardError('NOT_FOUND', `No catcher with id ${id}.`);
+  }
+
+  /** Re-check stored captures after the secrets changed, newest first, in the background. */
+  function reverifyCatcher(catcherId: string): void {
+    void track(
+      (async () => {
+        let beforeSeq: number | undefined;
+        let done = 0;
+        while (!closed && done < 5_000) {
+          const page = await deps.catcher.listPage({ catcherId, beforeSeq, newest: true, limit: 500 });
+          if (page.length === 0) break;
+          for (const s of page) {
+            if (closed) return;
+            if (s.signatureStatus === 'unsigned' || s.signatureStatus === undefined) continue;
+            await reverify(s.id).catch(() => undefined);
+          }
+          done += page.length;
+          beforeSeq = page[0]!.seq;
+          await new Promise((r) => setImmediate(r));
+        }
+      })(),
+    );
+  }
+
+  async function reverify(captureId: string): Promise<SignatureResult> {
+    const capture: Capture = await deps.catcher.getCapture(captureId);
+    const body = await deps.catcher.readBody(captureId);
+    const result = verify({ catcherId: capture.catcherId, method: capture.method, url: capture.url, headers: capture.headers, body, receivedAtMs: Date.parse(capture.receivedAt) });
+    await deps.catcher.annotate(captureId, { signature: result });
+    return result;
+  }
+
+  return {
+    api,
+    handlers: {
+      'webhookTools.config.get': async (p) => {
+        await requireCatcher(p.catcherId);
+        return view(p.catcherId);
+      },
+      'webhookTools.config.update': async (p) => {
+        await requireCatcher(p.catcherId);
+        if (p.rules) validateRules(p.rules);
+        if (p.forward?.target) parseTargetUrl(p.forward.target);
+        if (p.publicUrl) parseTargetUrl(p.publicUrl);
+        const tolerancesChanged = p.tolerances !== undefined || p.publicUrl !== undefined;
+        store.update(p.catcherId, {
+          ...(p.tolerances ? { tolerances: p.tolerances } : {}),
+          ...(p.publicUrl !== undefined ? { publicUrl: p.publicUrl } : {}),
+          ...(p.forward ? { forward: { ...store.get(p.catcherId).forward, ...p.forward } } : {}),
+          ...(p.rules ? { rules: p.rules } : {}),
+        });
+        if (tolerancesChanged) reverifyCatcher(p.catcherId);
+        return emitConfig(p.catcherId);
+      },
+      'webhookTools.secrets.add': async (p) => {
+        await requireCatcher(p.catcherId);
+        validateSecret(p.scheme, p.secret);
+        const n = store.get(p.catcherId).secrets.filter((s) => s.scheme === p.scheme).length;
+        store.addSecret(p.catcherId, p.scheme, p.secret, p.label?.trim() || `${SIGNATURE_SCHEME_LABELS[p.scheme]}${n ? ` ${n + 1}` : ''}`, p.ephemeral);
+        reverifyCatcher(p.catcherId);
+        return emitConfig(p.catcherId);
+      },
+      'webhookTools.secrets.remove': async (p) => {
+        if (!store.removeSecret(p.catcherId, p.secretId)) throw new SwitchboardError('NOT_FOUND', `No secret ${p.secretId} on catcher ${p.catcherId}.`);
+        reverifyCatcher(p.catcherId);
+        return emitConfig(p.catcherId);
+      },
+      'webhookTools.verify': async (p) => reverify(p.captureId),
+      'webhookTools.replay': async (p) => {
+        const results = [];
+        for (const id of p.ids) {
+          const capture = await deps.catcher.getCapture(id);
+          const original = await deps.catcher.readBody(id);
+          const cfg = store.get(capture.catcherId);
+          let url = p.to;
+          if (!url) {
+            if (!cfg.forward.target) {
+              results.push({
+                captureId: id,
+                url: '',
+                resigned: null,
+                outcome: { ok: false as const, error: { code: 'FORWARD_NOT_CONFIGURED' as const, message: 'This catcher has no forward target; give a URL to replay to.' }, durationMs: 0 },
+              });
+              continue;
+            }
+            url = joinTarget(cfg.forward.target, capture.url);
+          }
+          results.push(
+            await sendReplay(
+              {
+                captureId: id,
+                method: p.edits?.method ?? capture.method,
+                headers: p.edits?.headers ?? capture.headers,
+                body: p.edits?.bodyBase64 !== undefined ? Buffer.from(p.edits.bodyBase64, 'base64') : original,
+                url,
+                resign: p.resign,
+                secrets: store.secretsFor(capture.catcherId),
+                timeoutMs: p.timeoutMs,
+                nowSeconds: Math.floor(Date.now() / 1000),
+              },
+              deps.sender,
+            ),
+          );
+        }
+        return { results };
+      },
+      'webhookTools.search': async (p) => searchCaptures(deps.catcher, p),
+    },
+    async close() {
+      closed = true;
+      unsubscribe();
+      queue.length = 0;
+      await Promise.allSettled([...pending]);
+      deliveries.close();
+    },
+  };
+}
