@@ -4,6 +4,7 @@ import { commands, isCommandName, type CommandName, type CommandResult, type Eng
 import { SwitchboardError } from '../shared/errors';
 import { DEFAULT_LIMITS, type EngineLimits, type Handlers, type Service, type ServiceContext } from './service';
 import { createCatcherService } from './catcher/service';
+import { createHttpService } from './http/service';
 
 export type { EngineLimits } from './service';
 
@@ -47,6 +48,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const services: Service[] = [];
   const catchers = await createCatcherService(ctx);
   services.push(catchers);
+  const http = await createHttpService(ctx);
+  services.push(http);
 
   const handlers: Handlers = {};
   for (const service of services) Object.assign(handlers, service.handlers);

@@ -1,7 +1,9 @@
 export type CliCommand = (argv: string[]) => Promise<number>;
 
 /** Subcommands register here, each in its own file under ./commands. */
-const subcommands: Record<string, () => Promise<CliCommand>> = {};
+const subcommands: Record<string, () => Promise<CliCommand>> = {
+  send: async () => (await import('./commands/send')).sendCommand,
+};
 
 const USAGE = `Usage: switchboard <command> [options]
 
