@@ -1,0 +1,568 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  Interner,
+  RecordKind,
+  blobChecksum,
+  decodeDetail,
+  encodeCapture,
+  encodeClear,
+  encodeDetail,
+  encodeMarker,
+  encodeUpdate,
+  readRecord,
+  type CaptureDetail,
+  type CaptureUpdate,
+  type IndexedCapture,
+} from './codec';
+import { closeFile, datasync, openFile, readAt, truncateFd, writeAll } from './fileIo';
+
+// Append-only capture store: segments of (.idx, .body) files, group commit (one writev per file and
+// one fdatasync per file per batch), an in-memory index of small entries, bodies left on disk.
+
+export interface StoreOptions {
+  /** Start a new segment when the current .body file passes this size. */
+  segmentBodyBytes?: number;
+  /** …or when the current .idx file passes this size. */
+  segmentIndexBytes?: number;
+}
+
+export interface AppendInput {
+  catcherId: string;
+  receivedAtMs: number;
+  method: string;
+  url: string;
+  contentType: string | null;
+  bodyTruncated: boolean;
+  responseStatus: number;
+  signatureStatus: string | null;
+  duplicateOf: string | null;
+  detail: CaptureDetail;
+  body: Buffer;
+}
+
+/** An index entry: what the list needs plus where to find the rest. */
+export interface StoreEntry extends IndexedCapture {
+  segment: number;
+  /** .idx positions of update records for this capture, as [segment, offset] pairs; read by get(). */
+  updates: number[] | null;
+}
+
+export interface StoredCapture {
+  entry: StoreEntry;
+  detail: CaptureDetail;
+}
+
+export interface RepairNote {
+  segment: number;
+  file: string;
+  droppedBytes: number;
+  reason: string;
+}
+
+export interface ListQuery {
+  catcherId?: string;
+  methods?: string[];
+  text?: string;
+  afterSeq?: number;
+  beforeSeq?: number;
+  newest?: boolean;
+  limit: number;
+}
+
+interface Pending {
+  seq: number;
+  input: AppendInput;
+  resolve(entry: StoreEntry): void;
+  reject(err: unknown): void;
+}
+
+interface Segment {
+  n: number;
+  idxFd: number;
+  bodyFd: number;
+  idxSize: number;
+  bodySize: number;
+}
+
+const SEGMENT_RE = /^(\d{6})\.idx$/;
+const DEFAULT_SEGMENT_BODY = 1024 * 1024 * 1024;
+const DEFAULT_SEGMENT_INDEX = 64 * 1024 * 1024;
+/** Text search reads bodies in runs of about this size. */
+const SEARCH_CHUNK = 8 * 1024 * 1024;
+
+const segName = (n: number, ext: 'idx' | 'body'): string => `${String(n).padStart(6, '0')}.${ext}`;
+
+export class CaptureStore {
+  /** Sorted by seq (appends are assigned seq in arrival order and committed in that order). */
+  private entries: StoreEntry[] = [];
+  private readonly perCatcher = new Map<string, number>();
+  private readonly readFds = new Map<number, number>();
+  private current!: Segment;
+  private nextSeq = 1;
+  private pending: Pending[] = [];
+  private chain: Promise<void> = Promise.resolve();
+  private flushQueued = false;
+  private closed = false;
+  private readonly interner = new Interner();
+  private searchCache: { text: string; upto: number; matches: Set<number> } | null = null;
+  readonly repairs: RepairNote[] = [];
+
+  private constructor(
+    readonly dir: string,
+    private readonly opts: Required<StoreOptions>,
+  ) {}
+
+  static async open(dir: string, options: StoreOptions = {}): Promise<CaptureStore> {
+    fs.mkdirSync(dir, { recursive: true });
+    const store = new CaptureStore(dir, {
+      segmentBodyBytes: options.segmentBodyBytes ?? DEFAULT_SEGMENT_BODY,
+      segmentIndexBytes: options.segmentIndexBytes ?? DEFAULT_SEGMENT_INDEX,
+    });
+    await store.load();
+    return store;
+  }
+
+  get count(): number {
+    return this.entries.length;
+  }
+
+  countFor(catcherId: string): number {
+    return this.perCatcher.get(catcherId) ?? 0;
+  }
+
+  /** The next seq to be assigned (for tests and the bench). */
+  get peekNextSeq(): number {
+    return this.nextSeq;
+  }
+
+  // ---------- open ----------
+
+  private async load(): Promise<void> {
+    const numbers = fs
+      .readdirSync(this.dir)
+      .map((f) => SEGMENT_RE.exec(f)?.[1])
+      .filter((x): x is string => x !== undefined)
+      .map(Number)
+      .sort((a, b) => a - b);
+    for (const n of numbers) this.loadSegment(n);
+    const last = numbers.at(-1);
+    if (last !== undefined) {
+      this.current = await this.openSegment(last);
+    } else {
+      this.current = await this.openSegment(1);
+      await this.writeMarker();
+    }
+  }
+
+  private loadSegment(n: number): void {
+    const idxPath = path.join(this.dir, segName(n, 'idx'));
+    const bodyPath = path.join(this.dir, segName(n, 'body'));
+    const buf = fs.readFileSync(idxPath);
+    let bodySize = 0;
+    try {
+      bodySize = fs.statSync(bodyPath).size;
+    } catch {
+      bodySize = 0;
+    }
+    let pos = 0;
+    let blobEnd = 0;
+    let problem: string | null = null;
+    while (pos < buf.length) {
+      const r = readRecord(buf, pos, this.interner);
+      if (!r.ok) {
+        problem = r.reason === 'incomplete' ? 'torn record at end of file' : r.message;
+        break;
+      }
+      const rec = r.record;
+      if (rec.kind === RecordKind.Capture) {
+        const c = rec.capture;
+        const end = c.blobOffset + c.detailLength + c.bodySize;
+        if (end > bodySize) {
+          problem = 'record points past the end of its body file';
+          break;
+        }
+        blobEnd = Math.max(blobEnd, end);
+        const entry = c as StoreEntry;
+        entry.segment = n;
+        entry.updates = null;
+        this.entries.push(entry);
+        this.perCatcher.set(c.catcherId, (this.perCatcher.get(c.catcherId) ?? 0) + 1);
+        if (c.seq >= this.nextSeq) this.nextSeq = c.seq + 1;
+      } else if (rec.kind === RecordKind.Update) {
+        const entry = this.find(rec.seq);
+        if (entry) this.applyUpdate(entry, rec.update, n, pos);
+      } else if (rec.kind === RecordKind.Clear) {
+        this.applyClear(rec.uptoSeq, rec.catcherId);
+        if (rec.uptoSeq >= this.nextSeq) this.nextSeq = rec.uptoSeq + 1;
+      } else if (rec.kind === RecordKind.Marker) {
+        if (rec.nextSeq > this.nextSeq) this.nextSeq = rec.nextSeq;
+      }
+      pos = r.next;
+    }
+    if (problem !== null) {
+      // A crash can leave a half-written batch: cut both files back to the last whole record so
+      // later appends never sit behind garbage.
+      this.repairs.push({ segment: n, file: idxPath, droppedBytes: buf.length - pos, reason: problem });
+      fs.truncateSync(idxPath, pos);
+      if (bodySize > blobEnd) fs.truncateSync(bodyPath, blobEnd);
+    } else if (bodySize > blobEnd) {
+      // Bodies whose index record never made it to disk: unacknowledged, so safe to drop.
+      fs.truncateSync(bodyPath, blobEnd);
+    }
+  }
+
+  private async openSegment(n: number): Promise<Segment> {
+    const idxPath = path.join(this.dir, segName(n, 'idx'));
+    const bodyPath = path.join(this.dir, segName(n, 'body'));
+    const flags = fs.constants.O_RDWR | fs.constants.O_CREAT;
+    const idxFd = await openFile(idxPath, flags);
+    const bodyFd = await openFile(bodyPath, flags).catch(async (err: unknown) => {
+      await closeFile(idxFd);
+      throw err;
+    });
+    return { n, idxFd, bodyFd, idxSize: fs.fstatSync(idxFd).size, bodySize: fs.fstatSync(bodyFd).size };
+  }
+
+  private async writeMarker(): Promise<void> {
+    const marker = encodeMarker(this.nextSeq);
+    await writeAll(this.current.idxFd, [marker], this.current.idxSize);
+    await datasync(this.current.idxFd);
+    this.current.idxSize += marker.length;
+  }
+
+  // ---------- index helpers ----------
+
+  /** Binary search by seq. */
+  find(seq: number): StoreEntry | undefined {
+    const a = this.entries;
+    let lo = 0;
+    let hi = a.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const e = a[mid] as StoreEntry;
+      if (e.seq === seq) return e;
+      if (e.seq < seq) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
+  private applyUpdate(entry: StoreEntry, update: CaptureUpdate, segment: number, offset: number): void {
+    if (update.responseStatus !== undefined) entry.responseStatus = update.responseStatus;
+    const a = update.annotations;
+    if (a) {
+      if (a.signature !== undefined) entry.signatureStatus = a.signature ? this.interner.get(a.signature.status) : null;
+      if (a.duplicateOf !== undefined) entry.duplicateOf = a.duplicateOf;
+    }
+    (entry.updates ??= []).push(segment, offset);
+  }
+
+  private applyClear(uptoSeq: number, catcherId: string | null): number {
+    const before = this.entries.length;
+    this.entries = this.entries.filter((e) => e.seq > uptoSeq || (catcherId !== null && e.catcherId !== catcherId));
+    // Clears are rare: recount rather than track which entries went.
+    this.perCatcher.clear();
+    for (const e of this.entries) this.perCatcher.set(e.catcherId, (this.perCatcher.get(e.catcherId) ?? 0) + 1);
+    this.searchCache = null;
+    return before - this.entries.length;
+  }
+
+  // ---------- writes ----------
+
+  /** Resolves once the capture is on disk (fdatasync), with its index entry. */
+  append(input: AppendInput): Promise<StoreEntry> {
+    if (this.closed) return Promise.reject(new Error('capture store is closed'));
+    const seq = this.nextSeq++;
+    return new Promise<StoreEntry>((resolve, reject) => {
+      this.pending.push({ seq, input, resolve, reject });
+      this.queueFlush();
+    });
+  }
+
+  private queueFlush(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    // Everything that arrives while the previous batch is being fsynced rides in the next one.
+    this.chain = this.chain.then(() => this.flush());
+  }
+
+  private async flush(): Promise<void> {
+    this.flushQueued = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    try {
+      await this.maybeRoll();
+      const seg = this.current;
+      const bodyBufs: Buffer[] = [];
+      const idxBufs: Buffer[] = [];
+      const entries: StoreEntry[] = [];
+      let bodyPos = seg.bodySize;
+      for (const p of batch) {
+        const { input } = p;
+        const detail = encodeDetail(input.detail);
+        const entry: StoreEntry = {
+          seq: p.seq,
+          receivedAtMs: input.receivedAtMs,
+          catcherId: this.interner.get(input.catcherId),
+          method: this.interner.get(input.method),
+          url: input.url,
+          contentType: input.contentType === null ? null : this.interner.get(input.contentType),
+          bodySize: input.body.length,
+          bodyTruncated: input.bodyTruncated,
+          responseStatus: input.responseStatus,
+          signatureStatus: input.signatureStatus,
+          duplicateOf: input.duplicateOf,
+          blobOffset: bodyPos,
+          detailLength: detail.length,
+          blobCrc: blobChecksum(detail, input.body),
+          segment: seg.n,
+          updates: null,
+        };
+        bodyPos += detail.length + input.body.length;
+        bodyBufs.push(detail, input.body);
+        idxBufs.push(encodeCapture(entry));
+        entries.push(entry);
+      }
+      const idxBytes = await this.commit(seg, bodyBufs, idxBufs);
+      seg.bodySize = bodyPos;
+      seg.idxSize += idxBytes;
+      for (let i = 0; i < batch.length; i++) {
+        const entry = entries[i] as StoreEntry;
+        this.entries.push(entry);
+        this.perCatcher.set(entry.catcherId, (this.perCatcher.get(entry.catcherId) ?? 0) + 1);
+        (batch[i] as Pending).resolve(entry);
+      }
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+    }
+  }
+
+  /** Body bytes first, then index records, then both made durable; on failure the files are cut back. */
+  private async commit(seg: Segment, bodyBufs: Buffer[], idxBufs: Buffer[]): Promise<number> {
+    const bodyStart = seg.bodySize;
+    const idxStart = seg.idxSize;
+    try {
+      const [, idxBytes] = await Promise.all([
+        bodyBufs.length ? writeAll(seg.bodyFd, bodyBufs, bodyStart) : Promise.resolve(0),
+        writeAll(seg.idxFd, idxBufs, idxStart),
+      ]);
+      await Promise.all([bodyBufs.length ? datasync(seg.bodyFd) : Promise.resolve(), datasync(seg.idxFd)]);
+      return idxBytes;
+    } catch (err) {
+      await truncateFd(seg.idxFd, idxStart).catch(() => undefined);
+      await truncateFd(seg.bodyFd, bodyStart).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async maybeRoll(): Promise<void> {
+    const seg = this.current;
+    if (seg.bodySize < this.opts.segmentBodyBytes && seg.idxSize < this.opts.segmentIndexBytes) return;
+    const next = await this.openSegment(seg.n + 1);
+    // The old segment is read-only from now on: keep its index fd for update lookups.
+    this.readFds.set(seg.n * 2, seg.idxFd);
+    await closeFile(seg.bodyFd);
+    this.current = next;
+    await this.writeMarker();
+  }
+
+  /** Appends an update record (annotations, answered status); merged into the capture on read. */
+  update(seq: number, update: CaptureUpdate): Promise<StoreEntry | null> {
+    const run = async (): Promise<StoreEntry | null> => {
+      const entry = this.find(seq);
+      if (!entry) return null;
+      const seg = this.current;
+      const rec = encodeUpdate(seq, update);
+      const offset = seg.idxSize;
+      await this.commit(seg, [], [rec]);
+      seg.idxSize += rec.length;
+      this.applyUpdate(entry, update, seg.n, offset);
+      return entry;
+    };
+    const p = this.chain.then(run);
+    this.chain = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    return p;
+  }
+
+  /** Removes the captures of one catcher (or all); returns how many. */
+  clear(catcherId: string | null): Promise<number> {
+    const run = async (): Promise<number> => {
+      const uptoSeq = this.nextSeq - 1;
+      const seg = this.current;
+      const rec = encodeClear(uptoSeq, catcherId);
+      await this.commit(seg, [], [rec]);
+      seg.idxSize += rec.length;
+      const removed = this.applyClear(uptoSeq, catcherId);
+      if (this.entries.length === 0) await this.reclaim();
+      return removed;
+    };
+    const p = this.chain.then(run);
+    this.chain = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    return p;
+  }
+
+  /** Nothing is left: start a fresh segment and delete the old files to give the space back. */
+  private async reclaim(): Promise<void> {
+    const old = this.current;
+    const next = await this.openSegment(old.n + 1);
+    this.current = next;
+    await this.writeMarker();
+    await closeFile(old.idxFd);
+    await closeFile(old.bodyFd);
+    for (const [, fd] of this.readFds) await closeFile(fd);
+    this.readFds.clear();
+    for (const f of fs.readdirSync(this.dir)) {
+      const m = /^(\d{6})\.(idx|body)$/.exec(f);
+      if (m && Number(m[1]) < next.n) fs.rmSync(path.join(this.dir, f), { force: true });
+    }
+  }
+
+  // ---------- reads ----------
+
+  private async fdFor(segment: number, kind: 'idx' | 'body'): Promise<number> {
+    if (segment === this.current.n) return kind === 'idx' ? this.current.idxFd : this.current.bodyFd;
+    const key = kind === 'idx' ? segment * 2 : segment * 2 + 1;
+    const found = this.readFds.get(key);
+    if (found !== undefined) return found;
+    const fd = await openFile(path.join(this.dir, segName(segment, kind)), 'r');
+    this.readFds.set(key, fd);
+    return fd;
+  }
+
+  async get(seq: number): Promise<StoredCapture | null> {
+    const entry = this.find(seq);
+    if (!entry) return null;
+    const fd = await this.fdFor(entry.segment, 'body');
+    const detail = decodeDetail(await readAt(fd, entry.blobOffset, entry.detailLength));
+    if (entry.updates) {
+      for (let i = 0; i < entry.updates.length; i += 2) {
+        const segment = entry.updates[i] as number;
+        const offset = entry.updates[i + 1] as number;
+        const ifd = await this.fdFor(segment, 'idx');
+        const head = await readAt(ifd, offset, 8);
+        const whole = await readAt(ifd, offset, 8 + head.readUInt32LE(0));
+        const r = readRecord(whole, 0);
+        if (r.ok && r.record.kind === RecordKind.Update) {
+          const u = r.record.update;
+          if (u.durationMs !== undefined) detail.durationMs = u.durationMs;
+          if (u.annotations) detail.annotations = { ...detail.annotations, ...u.annotations };
+        }
+      }
+    }
+    return { entry, detail };
+  }
+
+  /** A range of the stored body; the whole body is checked against its checksum. */
+  async readBody(seq: number, offset = 0, length = Number.MAX_SAFE_INTEGER): Promise<Buffer | null> {
+    const entry = this.find(seq);
+    if (!entry) return null;
+    const fd = await this.fdFor(entry.segment, 'body');
+    const start = Math.min(offset, entry.bodySize);
+    const n = Math.min(length, entry.bodySize - start);
+    if (start === 0 && n === entry.bodySize) {
+      const blob = await readAt(fd, entry.blobOffset, entry.detailLength + entry.bodySize);
+      const detail = blob.subarray(0, entry.detailLength);
+      const body = blob.subarray(entry.detailLength);
+      if (blob.length !== entry.detailLength + entry.bodySize || blobChecksum(detail, body) !== entry.blobCrc) {
+        throw Object.assign(new Error(`capture ${seq}: stored bytes fail their checksum`), { code: 'STORE_CORRUPT' });
+      }
+      return body;
+    }
+    return readAt(fd, entry.blobOffset + entry.detailLength + start, n);
+  }
+
+  /** Entries matching the filter, oldest first; `total` counts all matches before paging. */
+  async list(q: ListQuery): Promise<{ items: StoreEntry[]; total: number }> {
+    const methods = q.methods && q.methods.length ? new Set(q.methods.map((m) => m.toUpperCase())) : null;
+    let matches: StoreEntry[] = [];
+    for (const e of this.entries) {
+      if (q.catcherId !== undefined && e.catcherId !== q.catcherId) continue;
+      if (methods && !methods.has(e.method.toUpperCase())) continue;
+      matches.push(e);
+    }
+    const text = q.text?.trim();
+    if (text) matches = await this.searchText(matches, text);
+    const total = matches.length;
+    let page = matches;
+    if (q.afterSeq !== undefined) {
+      const after = q.afterSeq;
+      page = page.filter((e) => e.seq > after);
+    }
+    if (q.beforeSeq !== undefined) {
+      const before = q.beforeSeq;
+      page = page.filter((e) => e.seq < before);
+    }
+    const items = q.newest ? page.slice(Math.max(0, page.length - q.limit)) : page.slice(0, q.limit);
+    return { items, total };
+  }
+
+  /** Case-insensitive substring over method, url, headers and body; bodies read in long runs. */
+  private async searchText(candidates: StoreEntry[], text: string): Promise<StoreEntry[]> {
+    // Compare bytes as latin1 so string offsets equal file offsets; the needle gets the same mapping.
+    const needle = Buffer.from(text, 'utf8').toString('latin1').toLowerCase();
+    const lowerText = text.toLowerCase();
+    let cache = this.searchCache;
+    if (!cache || cache.text !== needle) cache = { text: needle, upto: 0, matches: new Set() };
+    const known = cache;
+    const toScan: StoreEntry[] = [];
+    for (const e of candidates) {
+      if (e.seq <= known.upto) continue;
+      if (e.method.toLowerCase().includes(lowerText) || e.url.toLowerCase().includes(lowerText)) known.matches.add(e.seq);
+      else toScan.push(e);
+    }
+    let i = 0;
+    while (i < toScan.length) {
+      const first = toScan[i] as StoreEntry;
+      const runStart = first.blobOffset;
+      let runEnd = first.blobOffset + first.detailLength + first.bodySize;
+      let j = i + 1;
+      while (j < toScan.length) {
+        const e = toScan[j] as StoreEntry;
+        const end = e.blobOffset + e.detailLength + e.bodySize;
+        if (e.segment !== first.segment || e.blobOffset < runStart || end - runStart > SEARCH_CHUNK) break;
+        runEnd = Math.max(runEnd, end);
+        j++;
+      }
+      const fd = await this.fdFor(first.segment, 'body');
+      const hay = (await readAt(fd, runStart, runEnd - runStart)).toString('latin1').toLowerCase();
+      for (let k = i; k < j; k++) {
+        const e = toScan[k] as StoreEntry;
+        const from = e.blobOffset - runStart;
+        const at = hay.indexOf(needle, from);
+        if (at !== -1 && at + needle.length <= from + e.detailLength + e.bodySize) known.matches.add(e.seq);
+      }
+      i = j;
+    }
+    let upto = known.upto;
+    for (const e of candidates) if (e.seq > upto) upto = e.seq;
+    // Only entries checked so far are cached; a later filter with other catchers/methods rescans.
+    if (candidates.length === this.entries.length) known.upto = upto;
+    this.searchCache = known;
+    return candidates.filter((e) => known.matches.has(e.seq));
+  }
+
+  /** Every entry, oldest first (for export). */
+  all(): readonly StoreEntry[] {
+    return this.entries;
+  }
+
+  /** Waits for queued writes, then closes every file. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.queueFlush();
+    await this.chain;
+    await closeFile(this.current.idxFd);
+    await closeFile(this.current.bodyFd);
+    for (const [, fd] of this.readFds) await closeFile(fd);
+    this.readFds.clear();
+  }
+}

@@ -1,0 +1,283 @@
+import { crc32 } from 'node:zlib';
+import type { HeaderPairs } from '../../shared/model/common';
+import type { CaptureAnnotations } from '../../shared/model/webhookTools';
+
+// The capture store's on-disk format, as pure functions (no I/O) so it can be tested byte by byte.
+//
+// A segment is two files: `NNNNNN.idx` holds small fixed records (the list index), `NNNNNN.body`
+// holds each capture's detail JSON followed by its raw body bytes. Opening the store reads only the
+// .idx files, so a million captures open without touching their bodies.
+//
+// Every .idx record: u32 payloadLength | u32 crc32(payload) | payload, payload[0] = record kind.
+// A record whose length runs past the end of the file or whose checksum fails is a torn tail.
+
+export const RECORD_HEADER = 8;
+/** Far above any real record (URL ≤ a few hundred KiB); a larger length means garbage. */
+export const MAX_RECORD = 16 * 1024 * 1024;
+
+export const enum RecordKind {
+  /** Starts every segment; carries the next seq so ids stay unique after old segments are cleared. */
+  Marker = 1,
+  Capture = 2,
+  /** Annotations / answered status added after the capture was stored; merged on read. */
+  Update = 3,
+  /** Captures of one catcher (or all) up to a seq are gone. */
+  Clear = 4,
+}
+
+/** Fields of a capture that live in the index (everything the list needs). */
+export interface IndexedCapture {
+  seq: number;
+  receivedAtMs: number;
+  catcherId: string;
+  method: string;
+  url: string;
+  contentType: string | null;
+  bodySize: number;
+  bodyTruncated: boolean;
+  responseStatus: number;
+  signatureStatus: string | null;
+  duplicateOf: string | null;
+  /** Where the detail JSON starts in the segment's .body file; the body follows it. */
+  blobOffset: number;
+  detailLength: number;
+  /** crc32 of detail + body, checked when read back. */
+  blobCrc: number;
+}
+
+/** Fields of a capture kept in the .body file next to the bytes (read on demand). */
+export interface CaptureDetail {
+  httpVersion: string;
+  headers: HeaderPairs;
+  remoteAddress: string;
+  remotePort: number;
+  forwardedFor: string | null;
+  declaredLength: number | null;
+  durationMs: number;
+  annotations?: Partial<CaptureAnnotations>;
+}
+
+export interface CaptureUpdate {
+  responseStatus?: number;
+  durationMs?: number;
+  annotations?: Partial<CaptureAnnotations>;
+}
+
+export type StoreRecord =
+  | { kind: RecordKind.Marker; nextSeq: number }
+  | { kind: RecordKind.Capture; capture: IndexedCapture }
+  | { kind: RecordKind.Update; seq: number; update: CaptureUpdate }
+  | { kind: RecordKind.Clear; uptoSeq: number; catcherId: string | null };
+
+const NULL_STRING = 0xffffffff;
+
+function strLen(s: string | null): number {
+  return 4 + (s === null ? 0 : Buffer.byteLength(s, 'utf8'));
+}
+
+function writeStr(buf: Buffer, pos: number, s: string | null): number {
+  if (s === null) {
+    buf.writeUInt32LE(NULL_STRING, pos);
+    return pos + 4;
+  }
+  const n = buf.write(s, pos + 4, 'utf8');
+  buf.writeUInt32LE(n, pos);
+  return pos + 4 + n;
+}
+
+function frame(payloadLength: number, fill: (buf: Buffer, pos: number) => number): Buffer {
+  const buf = Buffer.allocUnsafe(RECORD_HEADER + payloadLength);
+  const end = fill(buf, RECORD_HEADER);
+  if (end !== buf.length) throw new Error(`record encoder wrote ${end - RECORD_HEADER} of ${payloadLength} bytes`);
+  buf.writeUInt32LE(payloadLength, 0);
+  buf.writeUInt32LE(crc32(buf.subarray(RECORD_HEADER)), 4);
+  return buf;
+}
+
+export function encodeMarker(nextSeq: number): Buffer {
+  return frame(1 + 8, (buf, pos) => {
+    buf[pos] = RecordKind.Marker;
+    buf.writeDoubleLE(nextSeq, pos + 1);
+    return pos + 9;
+  });
+}
+
+const CAPTURE_FIXED = 1 + 8 + 8 + 8 + 4 + 4 + 4 + 2 + 1;
+
+export function encodeCapture(c: IndexedCapture): Buffer {
+  const len =
+    CAPTURE_FIXED +
+    strLen(c.catcherId) +
+    strLen(c.method) +
+    strLen(c.url) +
+    strLen(c.contentType) +
+    strLen(c.signatureStatus) +
+    strLen(c.duplicateOf);
+  return frame(len, (buf, p) => {
+    buf[p] = RecordKind.Capture;
+    buf.writeDoubleLE(c.seq, p + 1);
+    buf.writeDoubleLE(c.receivedAtMs, p + 9);
+    buf.writeDoubleLE(c.blobOffset, p + 17);
+    buf.writeUInt32LE(c.detailLength, p + 25);
+    buf.writeUInt32LE(c.bodySize, p + 29);
+    buf.writeUInt32LE(c.blobCrc >>> 0, p + 33);
+    buf.writeUInt16LE(c.responseStatus, p + 37);
+    buf[p + 39] = c.bodyTruncated ? 1 : 0;
+    let pos = p + CAPTURE_FIXED;
+    pos = writeStr(buf, pos, c.catcherId);
+    pos = writeStr(buf, pos, c.method);
+    pos = writeStr(buf, pos, c.url);
+    pos = writeStr(buf, pos, c.contentType);
+    pos = writeStr(buf, pos, c.signatureStatus);
+    pos = writeStr(buf, pos, c.duplicateOf);
+    return pos;
+  });
+}
+
+export function encodeUpdate(seq: number, update: CaptureUpdate): Buffer {
+  const json = JSON.stringify(update);
+  return frame(1 + 8 + Buffer.byteLength(json), (buf, p) => {
+    buf[p] = RecordKind.Update;
+    buf.writeDoubleLE(seq, p + 1);
+    return p + 9 + buf.write(json, p + 9, 'utf8');
+  });
+}
+
+export function encodeClear(uptoSeq: number, catcherId: string | null): Buffer {
+  return frame(1 + 8 + strLen(catcherId), (buf, p) => {
+    buf[p] = RecordKind.Clear;
+    buf.writeDoubleLE(uptoSeq, p + 1);
+    return writeStr(buf, p + 9, catcherId);
+  });
+}
+
+export type ReadResult =
+  | { ok: true; record: StoreRecord; next: number }
+  /** The buffer ends inside this record: read more, or (at end of file) it is a torn tail. */
+  | { ok: false; reason: 'incomplete' }
+  | { ok: false; reason: 'corrupt'; message: string };
+
+/** Small strings repeat (catcher ids, methods, content types): share one copy in memory. */
+export class Interner {
+  private readonly map = new Map<string, string>();
+  get(s: string): string {
+    const found = this.map.get(s);
+    if (found !== undefined) return found;
+    if (this.map.size < 10_000) this.map.set(s, s);
+    return s;
+  }
+}
+
+class Cursor {
+  constructor(
+    readonly buf: Buffer,
+    public pos: number,
+    readonly end: number,
+  ) {}
+  str(): string | null {
+    if (this.pos + 4 > this.end) throw new RangeError('string length past record end');
+    const n = this.buf.readUInt32LE(this.pos);
+    this.pos += 4;
+    if (n === NULL_STRING) return null;
+    if (this.pos + n > this.end) throw new RangeError('string past record end');
+    const s = this.buf.toString('utf8', this.pos, this.pos + n);
+    this.pos += n;
+    return s;
+  }
+}
+
+/**
+ * Decodes the record at `pos`. `verify` checks the checksum (on open we verify every record: it is
+ * what tells a torn tail from a good one).
+ */
+export function readRecord(buf: Buffer, pos: number, interner?: Interner, verify = true): ReadResult {
+  if (pos + RECORD_HEADER > buf.length) return { ok: false, reason: 'incomplete' };
+  const len = buf.readUInt32LE(pos);
+  if (len < 9 || len > MAX_RECORD) return { ok: false, reason: 'corrupt', message: `bad record length ${len}` };
+  const start = pos + RECORD_HEADER;
+  const end = start + len;
+  if (end > buf.length) return { ok: false, reason: 'incomplete' };
+  if (verify && crc32(buf.subarray(start, end)) !== buf.readUInt32LE(pos + 4)) {
+    return { ok: false, reason: 'corrupt', message: 'checksum mismatch' };
+  }
+  try {
+    const record = decodePayload(buf, start, end, interner);
+    return { ok: true, record, next: end };
+  } catch (err) {
+    return { ok: false, reason: 'corrupt', message: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+function decodePayload(buf: Buffer, p: number, end: number, interner?: Interner): StoreRecord {
+  const kind = buf[p];
+  switch (kind) {
+    case RecordKind.Marker:
+      return { kind: RecordKind.Marker, nextSeq: buf.readDoubleLE(p + 1) };
+    case RecordKind.Capture: {
+      if (p + CAPTURE_FIXED > end) throw new RangeError('capture record too short');
+      const c = new Cursor(buf, p + CAPTURE_FIXED, end);
+      const catcherId = c.str() ?? '';
+      const method = c.str() ?? '';
+      const url = c.str() ?? '';
+      const contentType = c.str();
+      const signatureStatus = c.str();
+      const duplicateOf = c.str();
+      const intern = (s: string): string => (interner ? interner.get(s) : s);
+      return {
+        kind: RecordKind.Capture,
+        capture: {
+          seq: buf.readDoubleLE(p + 1),
+          receivedAtMs: buf.readDoubleLE(p + 9),
+          blobOffset: buf.readDoubleLE(p + 17),
+          detailLength: buf.readUInt32LE(p + 25),
+          bodySize: buf.readUInt32LE(p + 29),
+          blobCrc: buf.readUInt32LE(p + 33),
+          responseStatus: buf.readUInt16LE(p + 37),
+          bodyTruncated: buf[p + 39] === 1,
+          catcherId: intern(catcherId),
+          method: intern(method),
+          url,
+          contentType: contentType === null ? null : intern(contentType),
+          signatureStatus: signatureStatus === null ? null : intern(signatureStatus),
+          duplicateOf,
+        },
+      };
+    }
+    case RecordKind.Update:
+      return {
+        kind: RecordKind.Update,
+        seq: buf.readDoubleLE(p + 1),
+        update: JSON.parse(buf.toString('utf8', p + 9, end)) as CaptureUpdate,
+      };
+    case RecordKind.Clear: {
+      const c = new Cursor(buf, p + 9, end);
+      return { kind: RecordKind.Clear, uptoSeq: buf.readDoubleLE(p + 1), catcherId: c.str() };
+    }
+    default:
+      throw new RangeError(`unknown record kind ${String(kind)}`);
+  }
+}
+
+/** The blob written to the .body file: detail JSON then the body bytes. */
+export function encodeDetail(detail: CaptureDetail): Buffer {
+  return Buffer.from(JSON.stringify(detail), 'utf8');
+}
+
+export function decodeDetail(buf: Buffer): CaptureDetail {
+  return JSON.parse(buf.toString('utf8')) as CaptureDetail;
+}
+
+export function blobChecksum(detail: Buffer, body: Buffer): number {
+  return crc32(body, crc32(detail)) >>> 0;
+}
+
+/** Capture ids are derived from seq, which never repeats within a data directory. */
+export function captureId(seq: number): string {
+  return `c${seq.toString(36).padStart(6, '0')}`;
+}
+
+export function seqFromId(id: string): number | null {
+  if (!/^c[0-9a-z]{1,12}$/.test(id)) return null;
+  const n = parseInt(id.slice(1), 36);
+  return Number.isSafeInteger(n) ? n : null;
+}

@@ -1,0 +1,196 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CaptureStore, type AppendInput } from '../../../src/engine/store/captureStore';
+
+const dirs: string[] = [];
+function tmp(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-store-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function input(i: number, body: Buffer = Buffer.from(`{"n":${i}}`), catcherId = 'a'): AppendInput {
+  return {
+    catcherId,
+    receivedAtMs: 1_700_000_000_000 + i,
+    method: i % 2 ? 'POST' : 'PUT',
+    url: `/hook/${i}?q=${i}`,
+    contentType: 'application/json',
+    bodyTruncated: false,
+    responseStatus: 200,
+    signatureStatus: null,
+    duplicateOf: null,
+    detail: {
+      httpVersion: '1.1',
+      headers: [['Content-Type', 'application/json'], ['X-Marker', `m${i}`]],
+      remoteAddress: '127.0.0.1',
+      remotePort: 40000 + i,
+      forwardedFor: null,
+      declaredLength: body.length,
+      durationMs: 1,
+    },
+    body,
+  };
+}
+
+describe('CaptureStore', () => {
+  it('stores concurrent appends once each, in order, and reads them back after reopening', async () => {
+    const dir = tmp();
+    const store = await CaptureStore.open(dir);
+    const entries = await Promise.all(Array.from({ length: 300 }, (_, i) => store.append(input(i))));
+    expect(new Set(entries.map((e) => e.seq)).size).toBe(300);
+    await store.close();
+
+    const again = await CaptureStore.open(dir);
+    expect(again.count).toBe(300);
+    expect(again.repairs).toEqual([]);
+    const { items, total } = await again.list({ limit: 10, newest: true });
+    expect(total).toBe(300);
+    expect(items.map((e) => e.url)).toEqual(Array.from({ length: 10 }, (_, k) => `/hook/${290 + k}?q=${290 + k}`));
+    const got = await again.get(entries[7]!.seq);
+    expect(got?.detail.headers).toEqual([['Content-Type', 'application/json'], ['X-Marker', 'm7']]);
+    expect((await again.readBody(entries[7]!.seq))?.toString()).toBe('{"n":7}');
+    expect((await again.readBody(entries[7]!.seq, 2, 3))?.toString()).toBe('n":');
+    // New seqs continue after the old ones.
+    const next = await again.append(input(999));
+    expect(next.seq).toBeGreaterThan(entries.at(-1)!.seq);
+    await again.close();
+  });
+
+  it('keeps binary bodies byte for byte, including empty ones', async () => {
+    const store = await CaptureStore.open(tmp());
+    const bin = Buffer.alloc(70_000);
+    for (let i = 0; i < bin.length; i++) bin[i] = (i * 7919) & 0xff;
+    const a = await store.append(input(1, bin));
+    const b = await store.append(input(2, Buffer.alloc(0)));
+    expect((await store.readBody(a.seq))?.equals(bin)).toBe(true);
+    expect((await store.readBody(b.seq))?.length).toBe(0);
+    await store.close();
+  });
+
+  it('skips and repairs a torn tail in the index and in the bodies, then appends after it', async () => {
+    const dir = tmp();
+    const store = await CaptureStore.open(dir);
+    for (let i = 0; i < 5; i++) await store.append(input(i));
+    await store.close();
+    const idx = path.join(dir, '000001.idx');
+    const body = path.join(dir, '000001.body');
+    const goodIdx = fs.statSync(idx).size;
+    const goodBody = fs.statSync(body).size;
+    // A crash mid-batch: half a record in the index, orphan bytes in the body file.
+    const half = fs.readFileSync(idx).subarray(goodIdx - 40, goodIdx - 10);
+    fs.appendFileSync(idx, half);
+    fs.appendFileSync(body, Buffer.alloc(500, 1));
+
+    const reopened = await CaptureStore.open(dir);
+    expect(reopened.count).toBe(5);
+    expect(reopened.repairs).toHaveLength(1);
+    expect(fs.statSync(idx).size).toBe(goodIdx);
+    expect(fs.statSync(body).size).toBe(goodBody);
+    const e = await reopened.append(input(6));
+    await reopened.close();
+    const third = await CaptureStore.open(dir);
+    expect(third.count).toBe(6);
+    expect((await third.readBody(e.seq))?.toString()).toBe('{"n":6}');
+    await third.close();
+  });
+
+  it('drops a record whose checksum fails and everything after it', async () => {
+    const dir = tmp();
+    const store = await CaptureStore.open(dir);
+    for (let i = 0; i < 3; i++) await store.append(input(i));
+    await store.close();
+    const idx = path.join(dir, '000001.idx');
+    const buf = fs.readFileSync(idx);
+    buf[buf.length - 3] = (buf[buf.length - 3] as number) ^ 0xff;
+    fs.writeFileSync(idx, buf);
+    const reopened = await CaptureStore.open(dir);
+    expect(reopened.count).toBe(2);
+    expect(reopened.repairs[0]?.reason).toMatch(/checksum/);
+    await reopened.close();
+  });
+
+  it('merges update records on read and keeps them across reopen', async () => {
+    const dir = tmp();
+    const store = await CaptureStore.open(dir);
+    const e = await store.append(input(1));
+    await store.update(e.seq, { responseStatus: 202, annotations: { ruleId: 'r1', duplicateOf: 'c000001' } });
+    await store.update(e.seq, { annotations: { forward: { target: 'http://x', error: { code: 'HTTP_FAILED', message: 'no' }, durationMs: 3 } } });
+    await store.close();
+    const again = await CaptureStore.open(dir);
+    const got = await again.get(e.seq);
+    expect(got?.entry.responseStatus).toBe(202);
+    expect(got?.entry.duplicateOf).toBe('c000001');
+    expect(got?.detail.annotations).toMatchObject({ ruleId: 'r1', forward: { target: 'http://x' } });
+    await again.close();
+  });
+
+  it('clears one catcher durably, and reclaims the files when everything is cleared', async () => {
+    const dir = tmp();
+    const store = await CaptureStore.open(dir, { segmentBodyBytes: 2000 });
+    for (let i = 0; i < 40; i++) await store.append(input(i, undefined, i % 2 ? 'a' : 'b'));
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.idx')).length).toBeGreaterThan(1);
+    expect(await store.clear('a')).toBe(20);
+    expect(store.countFor('a')).toBe(0);
+    expect(store.countFor('b')).toBe(20);
+    await store.close();
+    const again = await CaptureStore.open(dir);
+    expect(again.count).toBe(20);
+    const lastSeq = again.all().at(-1)!.seq;
+    expect(await again.clear(null)).toBe(20);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.idx'))).toHaveLength(1);
+    const e = await again.append(input(100));
+    expect(e.seq).toBeGreaterThan(lastSeq);
+    await again.close();
+    const third = await CaptureStore.open(dir);
+    expect(third.count).toBe(1);
+    expect(third.all()[0]?.seq).toBe(e.seq);
+    await third.close();
+  });
+
+  it('filters by catcher, method and text over url, headers and body, with paging', async () => {
+    const store = await CaptureStore.open(tmp(), { segmentBodyBytes: 4096 });
+    for (let i = 0; i < 100; i++) {
+      const body = Buffer.from(i === 77 ? 'hello NEEDLE world' : `plain ${i}`);
+      await store.append(input(i, body, i < 50 ? 'a' : 'b'));
+    }
+    expect((await store.list({ text: 'needle', limit: 10 })).items.map((e) => e.url)).toEqual(['/hook/77?q=77']);
+    expect((await store.list({ text: 'X-MARKER', limit: 500 })).total).toBe(100);
+    expect((await store.list({ text: 'm13', limit: 500 })).items.map((e) => e.url)).toEqual(['/hook/13?q=13']);
+    expect((await store.list({ text: '/hook/5', limit: 500 })).total).toBe(11);
+    expect((await store.list({ catcherId: 'a', methods: ['post'], limit: 500 })).total).toBe(25);
+    // The cached search must see captures that arrive later.
+    await store.append(input(200, Buffer.from('another needle')));
+    expect((await store.list({ text: 'needle', limit: 10 })).total).toBe(2);
+    const all = (await store.list({ limit: 500 })).items;
+    const page = await store.list({ afterSeq: all[9]!.seq, limit: 5 });
+    expect(page.items.map((e) => e.seq)).toEqual(all.slice(10, 15).map((e) => e.seq));
+    const before = await store.list({ beforeSeq: all[9]!.seq, newest: true, limit: 3 });
+    expect(before.items.map((e) => e.seq)).toEqual(all.slice(6, 9).map((e) => e.seq));
+    await store.close();
+  });
+
+  it('rejects appends when the disk is full, leaves no half record, and works again afterwards', async () => {
+    const dir = tmp();
+    // The body file is /dev/full: every write to it fails with ENOSPC.
+    const body = path.join(dir, '000001.body');
+    fs.symlinkSync('/dev/full', body);
+    const store = await CaptureStore.open(dir);
+    await expect(store.append(input(1, Buffer.alloc(100_000)))).rejects.toMatchObject({ code: 'ENOSPC' });
+    await expect(store.append(input(2))).rejects.toMatchObject({ code: 'ENOSPC' });
+    expect(store.count).toBe(0);
+    await store.close();
+    fs.rmSync(body);
+    const fixed = await CaptureStore.open(dir);
+    expect(fixed.count).toBe(0);
+    expect(fixed.repairs).toEqual([]);
+    const e = await fixed.append(input(3));
+    expect((await fixed.readBody(e.seq))?.toString()).toBe('{"n":3}');
+    await fixed.close();
+  });
+});
