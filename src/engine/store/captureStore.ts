@@ -159,7 +159,7 @@ export class CaptureStore {
     const idxPath = path.join(this.dir, segName(n, 'idx'));
     const bodyPath = path.join(this.dir, segName(n, 'body'));
     const buf = fs.readFileSync(idxPath);
-    let bodySize = 0;
+    let bodySize: number;
     try {
       bodySize = fs.statSync(bodyPath).size;
     } catch {
