@@ -1,3 +1,4 @@
+import { Icon } from './Icon';
 import './badges.css';
 
 export function methodClass(method: string): string {
@@ -26,7 +27,13 @@ export function statusClass(status: number | null): string {
 export function StatusBadge({ status, label }: { status: number | null; label?: string }) {
   return (
     <span className={`status-badge ${statusClass(status)}`} title={label}>
-      {status === null || status <= 0 ? `⚠ ${label ?? 'error'}` : status}
+      {status === null || status <= 0 ? (
+        <>
+          <Icon name="alert" size={12} /> {label ?? 'error'}
+        </>
+      ) : (
+        status
+      )}
     </span>
   );
 }

@@ -115,8 +115,8 @@ function DetailHeader({ capture: c }: { capture: Capture }) {
         <StatusBadge status={c.responseStatus} />
       </div>
       <div className="row wh-detail-actions">
-        <span className="faint truncate grow" title={formatTimestamp(c.receivedAt)}>
-          {formatTimestamp(c.receivedAt)} · {catcher?.name ?? 'deleted catcher'}
+        <span className="faint truncate grow" title={`${formatTimestamp(c.receivedAt)} · ${catcher?.name ?? 'deleted catcher'}`}>
+          {formatTimestamp(c.receivedAt).slice(11)} · {catcher?.name ?? 'deleted catcher'}
         </span>
         <button type="button" className="btn small" onClick={() => void copyCurl()} title="Copy as cURL (replays against the catcher)">
           <Icon name="terminal" size={14} /> cURL

@@ -32,7 +32,7 @@ export function CaptureList() {
           <input
             ref={filterRef}
             className="wh-filter-input"
-            placeholder="Filter method, path, headers, body"
+            placeholder="Filter: path, header, body…"
             aria-label="Filter captures"
             title="Filter (/)"
             value={s.text}
@@ -116,7 +116,7 @@ export function CaptureList() {
             </span>
             <StatusBadge status={c.responseStatus} />
             <span className="wh-row-size faint" title={`${c.bodySize.toLocaleString()} bytes${c.bodyTruncated ? ' (cut at the body limit)' : ''}`}>
-              {c.bodyTruncated && '✂ '}
+              {c.bodyTruncated && <Icon name="scissors" size={11} />}
               {formatBytes(c.bodySize)}
             </span>
             <span className="wh-row-time faint" title={formatTimestamp(c.receivedAt)}>

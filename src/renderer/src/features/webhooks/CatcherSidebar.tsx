@@ -65,23 +65,15 @@ function CatcherItem({ catcher: c, active, onSelect, onEdit }: { catcher: Catche
   const busy = c.status === 'starting';
   const stateLabel = running ? 'Running' : busy ? 'Starting…' : c.status === 'error' ? 'Failed' : 'Stopped';
   return (
-    <div className={`wh-catcher ${active ? 'active' : ''}`} data-testid="catcher-item" data-status={c.status}>
-      <button type="button" className="wh-catcher-main" onClick={onSelect} aria-pressed={active} aria-label={`${c.name}, ${stateLabel}`}>
-        <span className={`wh-dot wh-dot-${c.status}`} title={stateLabel} />
-        <span className="wh-catcher-name truncate">{c.name}</span>
-        <span className="faint wh-count" title="Captures">{c.captureCount.toLocaleString()}</span>
-      </button>
-      <div className="wh-catcher-url">
-        {c.url ? (
-          <>
-            <span className="mono grow" data-testid="catcher-url">
-              <MiddleEllipsis text={c.url} />
-            </span>
-            <CopyButton text={c.url} label="Copy URL" what="URL" />
-          </>
-        ) : (
-          <span className="faint grow truncate">{c.status === 'error' ? 'Not listening' : `Stopped · port ${c.port === 0 ? 'any free' : c.port}`}</span>
-        )}
+    <div className={`wh-catcher ${active ? "active" : ""}`} data-testid="catcher-item" data-status={c.status} data-url={c.url ?? undefined}>
+      <div className="wh-catcher-top">
+        <button type="button" className="wh-catcher-main" onClick={onSelect} aria-pressed={active} aria-label={`${c.name}, ${stateLabel}`}>
+          <span className={`wh-dot wh-dot-${c.status}`} title={stateLabel} />
+          <span className="wh-catcher-name truncate">{c.name}</span>
+          <span className="faint wh-count" title={`${c.captureCount.toLocaleString()} captures`}>
+            {c.captureCount.toLocaleString()}
+          </span>
+        </button>
         {running || busy ? (
           <button type="button" className="icon-btn" title="Stop" aria-label={`Stop ${c.name}`} disabled={busy} onClick={() => void stopCatcher(c)}>
             <Icon name="stop" size={14} />
@@ -94,6 +86,18 @@ function CatcherItem({ catcher: c, active, onSelect, onEdit }: { catcher: Catche
         <button type="button" className="icon-btn" title="Settings" aria-label={`Settings of ${c.name}`} onClick={onEdit}>
           <Icon name="settings" size={14} />
         </button>
+      </div>
+      <div className="wh-catcher-url">
+        {c.url ? (
+          <>
+            <span className="mono grow" data-testid="catcher-url">
+              <MiddleEllipsis text={c.url} />
+            </span>
+            <CopyButton text={c.url} label="Copy URL" what="URL" />
+          </>
+        ) : (
+          <span className="faint grow truncate">{c.status === 'error' ? 'Not listening' : `Stopped · port ${c.port === 0 ? 'any free' : c.port}`}</span>
+        )}
       </div>
       {c.error && (
         <div className="wh-catcher-error" role="alert">

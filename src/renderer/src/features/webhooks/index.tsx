@@ -11,7 +11,7 @@ export default function Webhooks() {
   return (
     <SplitPane
       storageKey="webhooks.sidebar"
-      initial={260}
+      initial={280}
       min={200}
       max={480}
       first={<CatcherSidebar />}

@@ -1,0 +1,29 @@
+import type { TunnelState } from '../../../../shared/model/tunnel';
+
+/** Badge text and tone for a tunnel, in words; `now` drives the "next try in" countdown. */
+export function tunnelSummary(t: TunnelState, now: number): { label: string; tone: 'ok' | 'warn' | 'bad' | 'idle'; detail: string | null } {
+  switch (t.status) {
+    case 'connecting':
+      return { label: 'Opening public URL…', tone: 'warn', detail: t.reason };
+    case 'online':
+      return { label: 'Public', tone: 'ok', detail: null };
+    case 'reconnecting': {
+      const next = t.nextRetryAt ? Math.max(0, Math.ceil((Date.parse(t.nextRetryAt) - now) / 1000)) : null;
+      const when = next === null ? 'trying now' : `next try in ${next} s`;
+      return { label: `Reconnecting · attempt ${t.attempt} · ${when}`, tone: 'warn', detail: t.reason };
+    }
+    case 'failed':
+      return { label: 'Tunnel failed', tone: 'bad', detail: t.reason };
+    case 'closed':
+    default:
+      return { label: 'Not public', tone: 'idle', detail: t.reason };
+  }
+}
+
+/** POSIX single quotes. */
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** A request a user can paste to check the public URL, skipping the localtunnel reminder page. */
+export function bypassCurl(url: string): string {
+  return `curl -i -H 'Bypass-Tunnel-Reminder: true' -H 'Content-Type: application/json' \\\n  --data-raw '{"hello":"from the internet"}' ${q(url)}`;
+}
