@@ -5,6 +5,7 @@ import { SwitchboardError } from '../shared/errors';
 import { DEFAULT_LIMITS, type EngineLimits, type Handlers, type Service, type ServiceContext } from './service';
 import { createCatcherService } from './catcher/service';
 import { createHttpService } from './http/service';
+import { createTunnelService } from './tunnel/service';
 
 export type { EngineLimits } from './service';
 
@@ -50,6 +51,14 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   services.push(catchers);
   const http = await createHttpService(ctx);
   services.push(http);
+  const tunnels = await createTunnelService(ctx, {
+    listCatchers: async () => (await catchers.handlers['catchers.list']?.({})) ?? [],
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  });
+  services.push(tunnels);
 
   const handlers: Handlers = {};
   for (const service of services) Object.assign(handlers, service.handlers);
