@@ -51,7 +51,7 @@ export async function startServe(options: { dataDir?: string; timeoutMs?: number
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sb-browser-data-'));
   const child = spawn(
     process.execPath,
-    [join(ROOT, 'bin/switchboard.js'), 'serve', '--port', '0', '--json', '--data-dir', dataDir, ...(options.extraArgs ?? [])],
+    [join(ROOT, 'bin/switchboard.js'), 'serve', '--port', '0', '--json', '--no-open', '--data-dir', dataDir, ...(options.extraArgs ?? [])],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
   );
   let errText = '';

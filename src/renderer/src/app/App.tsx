@@ -5,12 +5,14 @@ import { startAppStore, useApp } from './appStore';
 import { areas } from './areas';
 import { Rail } from './Rail';
 import { StatusBar } from './StatusBar';
+import { startTunnelStatus } from './tunnelStatus';
 import './app.css';
 
 export function App() {
   const area = useApp((s) => s.area);
   const setArea = useApp((s) => s.setArea);
   useEffect(() => startAppStore(), []);
+  useEffect(() => startTunnelStatus(), []);
   for (const a of areas) {
     // The registry is static, so the hook count never changes between renders.
     useShortcut(`mod+${a.digit}`, () => setArea(a.id));

@@ -1,6 +1,7 @@
 import { useConnection } from '../client/context';
 import { Icon } from '../components/Icon';
 import { useApp } from './appStore';
+import { TunnelChips } from './TunnelChips';
 
 export function StatusBar() {
   const conn = useConnection();
@@ -26,6 +27,7 @@ export function StatusBar() {
         <span className="status-dot" />
         <span className="truncate">{engineText}</span>
       </span>
+      <TunnelChips />
       {infoError && conn.status === 'open' && (
         <span className="status-item status-bad" title={infoError}>
           <Icon name="alert" size={12} /> {infoError}
