@@ -6,6 +6,7 @@ import { MiddleEllipsis } from '../../components/MiddleEllipsis';
 import { explainError } from '../../components/errorHints';
 import { startCatcher, stopCatcher } from './actions';
 import { CatcherDialog } from './CatcherDialog';
+import { CatcherTunnel } from '../tunnels/CatcherTunnel';
 import { useWebhooks } from './store';
 
 export function CatcherSidebar() {
@@ -99,6 +100,7 @@ function CatcherItem({ catcher: c, active, onSelect, onEdit }: { catcher: Catche
           <span className="faint grow truncate">{c.status === 'error' ? 'Not listening' : `Stopped · port ${c.port === 0 ? 'any free' : c.port}`}</span>
         )}
       </div>
+      <CatcherTunnel catcher={c} />
       {c.error && (
         <div className="wh-catcher-error" role="alert">
           <Icon name="alert" size={12} /> <span>{explainError(c.error)}</span>
