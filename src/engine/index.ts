@@ -6,6 +6,7 @@ import { DEFAULT_LIMITS, type EngineLimits, type Handlers, type Service, type Se
 import { createCatcherService } from './catcher/service';
 import { createHttpService } from './http/service';
 import { createTunnelService } from './tunnel/service';
+import { createSocketService } from './sockets/service';
 
 export type { EngineLimits } from './service';
 
@@ -51,7 +52,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   services.push(catchers);
   const http = await createHttpService(ctx);
   services.push(http);
+  const sockets = await createSocketService(ctx);
+  services.push(sockets);
   const tunnels = await createTunnelService(ctx, {
+    resolveWsServer: sockets.api.resolveServer,
     listCatchers: async () => (await catchers.handlers['catchers.list']?.({})) ?? [],
     subscribe: (listener) => {
       listeners.add(listener);

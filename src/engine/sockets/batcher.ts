@@ -1,0 +1,85 @@
+import type { EngineEvent } from '../../shared/contract';
+import type { WsServerClient } from '../../shared/model/sockets';
+import { toSummary, type Entry } from './frame';
+
+const MAX_FRAMES_PER_EVENT = 200;
+const FLUSH_MS = 16;
+
+interface Pending {
+  entries: Entry[];
+  skipped: number;
+  lastSeq: number;
+}
+
+/**
+ * Coalesces frame events: entries are only remembered on the hot path; summaries (with their
+ * previews) are built at flush time and only for the newest 200 per log, so a flood of thousands
+ * of frames a second costs the doors a few small events.
+ */
+export class FrameBatcher {
+  private pending = new Map<string, Pending>();
+  private dirtyClients = new Map<string, () => WsServerClient>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly emit: (event: EngineEvent) => void) {}
+
+  add(logId: string, entry: Entry): void {
+    let p = this.pending.get(logId);
+    if (!p) {
+      p = { entries: [], skipped: 0, lastSeq: 0 };
+      this.pending.set(logId, p);
+    }
+    p.entries.push(entry);
+    p.lastSeq = entry.seq;
+    if (p.entries.length >= MAX_FRAMES_PER_EVENT * 2) {
+      p.entries.splice(0, p.entries.length - MAX_FRAMES_PER_EVENT);
+      p.skipped += MAX_FRAMES_PER_EVENT;
+    }
+    this.schedule();
+  }
+
+  /** A server client's counters moved; one event per client per batch. */
+  clientChanged(key: string, snapshot: () => WsServerClient): void {
+    this.dirtyClients.set(key, snapshot);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => this.flush(), FLUSH_MS);
+    this.timer.unref();
+  }
+
+  /** Emits everything pending now (also called before state events, to keep their order). */
+  flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.pending.size > 0) {
+      const batches = this.pending;
+      this.pending = new Map();
+      for (const [logId, p] of batches) {
+        const keep = p.entries.length > MAX_FRAMES_PER_EVENT ? p.entries.slice(-MAX_FRAMES_PER_EVENT) : p.entries;
+        const skipped = p.skipped + (p.entries.length - keep.length);
+        this.emit({ type: 'ws.frames', logId, frames: keep.map((e) => toSummary(logId, e)), skipped, lastSeq: p.lastSeq });
+      }
+    }
+    if (this.dirtyClients.size > 0) {
+      const dirty = this.dirtyClients;
+      this.dirtyClients = new Map();
+      for (const snapshot of dirty.values()) this.emit({ type: 'wsServer.client', client: snapshot() });
+    }
+  }
+
+  /** Drops pending frames of a log (cleared or removed). */
+  forget(logId: string): void {
+    this.pending.delete(logId);
+  }
+
+  close(): void {
+    this.flush();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
