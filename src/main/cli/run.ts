@@ -3,6 +3,7 @@ export type CliCommand = (argv: string[]) => Promise<number>;
 /** Subcommands register here, each in its own file under ./commands. */
 const subcommands: Record<string, () => Promise<CliCommand>> = {
   send: async () => (await import('./commands/send')).sendCommand,
+  serve: async () => (await import('./commands/serve')).serveCommand,
 };
 
 const USAGE = `Usage: switchboard <command> [options]
