@@ -198,8 +198,10 @@ export async function openApp(options: { viewport?: { width: number; height: num
     await browser.page.goto(server.url);
     await browser.page.getByTestId('engine-state').filter({ hasText: 'Engine ready' }).waitFor({ timeout: 20_000 });
   } catch (err) {
+    const bar = await browser.page.getByTestId('status-bar').textContent({ timeout: 1000 }).catch(() => null);
     await close();
-    throw new Error(`The app did not connect: ${err instanceof Error ? err.message : String(err)}\n${server.stderr()}`, { cause: err });
+    const why = [`status bar: ${bar ?? '(not rendered)'}`, ...errors, server.stderr()].join('\n');
+    throw new Error(`The app did not connect: ${err instanceof Error ? err.message : String(err)}\n${why}`, { cause: err });
   }
   return {
     ...browser,

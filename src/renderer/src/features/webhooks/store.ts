@@ -3,6 +3,7 @@ import type { EngineEvent } from '../../../../shared/contract';
 import type { Capture, CaptureSummary, CatcherState } from '../../../../shared/model/catcher';
 import { engine, errorText, onEngineReady } from '../../client/instance';
 import { base64ToBytes } from '../../components/bodyDecode';
+import { errorCode } from '../../components/errorHints';
 import { loadPref, savePref } from '../../components/persist';
 
 /** How many summaries the list keeps in memory; older ones are one "Load older" away. */
@@ -109,7 +110,7 @@ export const useWebhooks = create<WebhooksState>((set, get) => ({
     try {
       const res = await engine().invoke('captures.list', { ...filterParams(), newest: true, limit: PAGE });
       if (token !== listToken) return;
-      set({ captures: res.items, total: res.total, held: [], listLoading: false, listError: null });
+      set({ captures: bySeq(res.items), total: res.total, held: [], listLoading: false, listError: null });
       const { selectedId, detail } = get();
       if (selectedId && !detail) void loadDetail(selectedId);
     } catch (err) {
@@ -123,7 +124,7 @@ export const useWebhooks = create<WebhooksState>((set, get) => ({
     if (!first) return;
     try {
       const res = await engine().invoke('captures.list', { ...filterParams(), beforeSeq: first.seq, newest: true, limit: PAGE });
-      set({ captures: [...res.items, ...get().captures] });
+      set({ captures: [...bySeq(res.items), ...get().captures] });
     } catch (err) {
       set({ listError: errorText(err) });
     }
@@ -177,6 +178,12 @@ export function filterParams(): { catcherId?: string; text?: string; methods?: s
   };
 }
 
+/** Pages come oldest first; sorting again costs little and keeps the list right whatever the door does. */
+function bySeq(items: CaptureSummary[]): CaptureSummary[] {
+  for (let i = 1; i < items.length; i++) if (items[i - 1]!.seq > items[i]!.seq) return [...items].sort((a, b) => a.seq - b.seq);
+  return items;
+}
+
 function trim(list: CaptureSummary[]): CaptureSummary[] {
   return list.length > MAX_IN_MEMORY ? list.slice(list.length - MAX_IN_MEMORY) : list;
 }
@@ -198,6 +205,12 @@ async function loadDetail(id: string | null): Promise<void> {
     useWebhooks.setState({ body: { id, bytes: base64ToBytes(r.base64), total: r.total, loading: false, error: null } });
   } catch (err) {
     if (token !== detailToken) return;
+    // The remembered selection was cleared or deleted meanwhile: forget it quietly.
+    if (errorCode(err) === 'NOT_FOUND') {
+      useWebhooks.setState({ selectedId: null, detail: null, body: null, detailError: null });
+      savePref('webhooks:selected', null);
+      return;
+    }
     const state = useWebhooks.getState();
     // A capture that vanished (cleared) is not an error worth shouting about.
     if (state.detail?.id !== id) useWebhooks.setState({ detail: null, body: null, detailError: errorText(err) });
