@@ -28,7 +28,7 @@ export interface Session {
  */
 export function startSession(
   assignment: TunnelAssignment,
-  config: { host: string; localHost: string; localPort: number; rewriteHost: boolean; graceMs: number },
+  config: { host: string; localHost: string; localPort: number; rewriteHost: boolean; graceMs: number; keepAliveMs: number },
   events: SessionEvents,
 ): Session {
   let ended = false;

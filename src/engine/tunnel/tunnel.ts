@@ -1,6 +1,6 @@
 import type { TunnelState } from '../../shared/model/tunnel';
 import { SwitchboardError, toErrorShape } from '../../shared/errors';
-import { requestTunnel, type TunnelAssignment } from './handshake';
+import { probeTunnel, requestTunnel, type TunnelAssignment } from './handshake';
 import { seconds } from './reasons';
 import { startSession, type Session } from './session';
 
@@ -22,7 +22,14 @@ export interface ManagedTunnelOptions {
   maxReconnectAttempts?: number;
   /** How long every connection may be down before the tunnel counts as lost. */
   graceMs?: number;
+  /**
+   * How often to ask the server whether it still holds the tunnel (0 = never). Catches a server
+   * that restarted or dropped us while our sockets still look open.
+   */
+  probeMs?: number;
 }
+
+export const DEFAULT_PROBE_MS = 30_000;
 
 type Identity = Pick<TunnelState, 'id' | 'target' | 'options'>;
 
@@ -161,6 +168,7 @@ export class ManagedTunnel {
         localPort: this.opts.local.port,
         rewriteHost: this.opts.rewriteHost,
         graceMs: this.opts.graceMs ?? 1_500,
+        keepAliveMs: 15_000,
       },
       {
         onConnections: (live) => {
@@ -216,6 +224,50 @@ export class ManagedTunnel {
     }
     online = true;
     this.goOnline(assignment);
+    this.startProbing(session, assignment.id);
+  }
+
+  /**
+   * Periodic "do you still know us?" to the server. Only a server that once answered 'alive' is
+   * trusted to say 'gone' (others may not have the endpoint), and it must say so twice in a row.
+   */
+  private startProbing(session: Session, id: string): void {
+    const every = this.opts.probeMs ?? DEFAULT_PROBE_MS;
+    if (every <= 0) return;
+    let trusted = false;
+    let gone = 0;
+    const tick = async () => {
+      if (this.closed || !this.sessions.has(session)) return;
+      const abort = new AbortController();
+      this.aborts.add(abort);
+      const answer = await probeTunnel(this.opts.host, id, { timeoutMs: Math.min(10_000, every), signal: abort.signal });
+      this.aborts.delete(abort);
+      if (this.closed || !this.sessions.has(session)) return;
+      if (answer === 'alive') {
+        trusted = true;
+        gone = 0;
+      } else if (answer === 'gone' && trusted) {
+        gone += 1;
+      } else if (!trusted && answer !== 'unknown') {
+        return; // The server does not track tunnels the way we expect: stop asking.
+      }
+      if (gone >= 2) {
+        this.sessions.delete(session);
+        void session.close();
+        this.lost('the tunnel server no longer knows this tunnel (it restarted or dropped us)');
+        return;
+      }
+      schedule(gone > 0 ? Math.min(every, 2_000) : every);
+    };
+    const schedule = (ms: number) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        void tick();
+      }, ms);
+      this.timers.add(timer);
+    };
+    // A first, early probe finds out whether the server offers the endpoint at all.
+    schedule(Math.min(every, 1_000));
   }
 
   private goOnline(assignment: TunnelAssignment): void {

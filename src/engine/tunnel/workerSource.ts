@@ -60,6 +60,9 @@ tunnel.open((err) => {
   if (err) return lost(String(err.message || err));
   tunnel.tunnelCluster.on('open', (remote) => {
     live++;
+    // The library asks for keep-alive with the OS default delay (2 h on Linux): far too slow to notice
+    // a server that vanished without closing (laptop sleep, NAT timeout).
+    remote.setKeepAlive(true, d.keepAliveMs);
     if (graceTimer) clearTimeout(graceTimer);
     graceTimer = null;
     post({ type: 'connections', live });

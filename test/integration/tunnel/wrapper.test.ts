@@ -186,6 +186,23 @@ describe('tunnel through a localtunnel server', () => {
     expect(tunnel.acknowledgeUrlChange().urlChange).toBeNull();
   });
 
+  test('a server that forgot the tunnel while its sockets stay open is noticed by the status probe', async () => {
+    const fx = await fixture();
+    const local = await recorder();
+    const { tunnel, log } = makeTunnel(fx.url, local.port, { probeMs: 300 });
+    const first = await tunnel.open();
+    // Let the first probe find the endpoint (and trust it).
+    await new Promise((r) => setTimeout(r, 1_300));
+    fx.forget(first.assignedSubdomain ?? '');
+    const lost = await log.waitFor((s) => s.status === 'reconnecting', 10_000, 'reconnecting');
+    expect(lost.reason).toMatch(/no longer knows this tunnel/);
+    const back = await log.waitFor((s) => s.status === 'online' && log.states.indexOf(s) > log.states.indexOf(lost), 10_000, 'online again');
+    expect(back.url).toBe(first.url);
+    const body = randomBytes(1000);
+    const res = await viaTunnel(fx.port, back.url ?? '', { method: 'POST', body });
+    expect(JSON.parse(res.body.toString()).sha).toBe(sha(body));
+  });
+
   test('connection refused: fails within the timeout with TUNNEL_UNREACHABLE in plain words', async () => {
     const port = await deadPort();
     const { tunnel, log } = makeTunnel(`http://127.0.0.1:${port}`, 9, { openTimeoutMs: 2_500 });
