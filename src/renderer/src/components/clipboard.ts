@@ -49,3 +49,13 @@ export function downloadBlob(data: BlobPart, filename: string, type = 'applicati
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/** Lets the browser fetch and save a same-origin URL itself (streams; nothing held in memory). */
+export function downloadUrl(href: string, filename?: string): void {
+  const a = document.createElement('a');
+  a.href = href;
+  if (filename) a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+}

@@ -3,7 +3,8 @@ import type { Capture } from '../../../../shared/model/catcher';
 import { MethodBadge, StatusBadge } from '../../components/Badges';
 import { BodyViewer } from '../../components/BodyViewer';
 import { parseQuery } from '../../components/bodyDecode';
-import { copyText, downloadBlob } from '../../components/clipboard';
+import { copyText, downloadBlob, downloadUrl } from '../../components/clipboard';
+import { engine } from '../../client/instance';
 import { CopyButton } from '../../components/CopyButton';
 import { formatBytes, formatDuration, formatTimestamp } from '../../components/format';
 import { Icon } from '../../components/Icon';
@@ -98,6 +99,8 @@ function DetailHeader({ capture: c }: { capture: Capture }) {
     await copyText(toCurl(c, base, bytes, bodyFileName(c)), 'cURL command');
   };
   const download = async () => {
+    // Through the web door the server streams the bytes as an attachment: no size limit here.
+    if (engine().kind === 'web') return downloadUrl(`/api/captures/${encodeURIComponent(c.id)}/body`, bodyFileName(c));
     try {
       const bytes = body?.id === c.id && body.bytes.length >= c.bodySize ? body.bytes : await fetchWhole(c.id, c.bodySize);
       downloadBlob(bytes as BlobPart, bodyFileName(c), c.contentType ?? 'application/octet-stream');
