@@ -4,6 +4,7 @@ export type CliCommand = (argv: string[]) => Promise<number>;
 const subcommands: Record<string, () => Promise<CliCommand>> = {
   send: async () => (await import('./commands/send')).sendCommand,
   serve: async () => (await import('./commands/serve')).serveCommand,
+  ws: async () => (await import('./commands/ws')).wsCommand,
 };
 
 const USAGE = `Usage: switchboard <command> [options]
