@@ -130,6 +130,8 @@ export async function createTunnelService(
     timeoutMs?: number;
     /** Subdomain to ask for first (last one assigned), when the user did not name one. */
     preferSubdomain?: string | null;
+    /** Catcher tunnels: persist options and the "on" switch. */
+    remember: boolean;
   }
 
   const open = async (req: OpenRequest): Promise<TunnelState> => {
@@ -155,14 +157,14 @@ export async function createTunnelService(
         if (entry.tunnel !== tunnel && state.status !== 'closed') return;
         if (entry.tunnel !== tunnel && entry.tunnel !== null) return;
         entry.state = state;
-        if (state.status === 'online' && req.target.kind === 'catcher') {
+        if (state.status === 'online' && req.target.kind === 'catcher' && req.remember) {
           remember(req.target.id, { lastSubdomain: state.assignedSubdomain, lastUrl: state.url });
         }
         emitState(state);
       },
     );
     entry.tunnel = tunnel;
-    if (req.target.kind === 'catcher') {
+    if (req.target.kind === 'catcher' && req.remember) {
       remember(req.target.id, { enabled: true, subdomain: req.subdomain, host: req.host, localHost: req.localHost });
     }
     return tunnel.open();
@@ -181,6 +183,7 @@ export async function createTunnelService(
       host: s.host,
       localHost: s.localHost,
       preferSubdomain: s.lastSubdomain,
+      remember: true,
     }).catch(() => {
       // The failure is in the tunnel's state (status failed, reason in words) for the UI to show.
     });
@@ -233,14 +236,15 @@ export async function createTunnelService(
         host: p.host ?? null,
         localHost: p.localHost ?? null,
         timeoutMs: p.timeoutMs,
-        preferSubdomain: p.target.kind === 'catcher' ? (saved.catchers[p.target.id]?.lastSubdomain ?? null) : null,
+        preferSubdomain: p.target.kind === 'catcher' && p.remember ? (saved.catchers[p.target.id]?.lastSubdomain ?? null) : null,
+        remember: p.remember,
       }),
     'tunnels.close': async ({ id }) => {
       const entry = entries.get(id);
       if (!entry) throw new SwitchboardError('NOT_FOUND', `No tunnel with id ${id}.`);
       await stop(id);
       const target = entry.state.target;
-      if (target.kind === 'catcher') {
+      if (target.kind === 'catcher' && saved.catchers[target.id]) {
         remember(target.id, { enabled: false });
         return entry.state;
       }

@@ -19,6 +19,11 @@ export const tunnelCommands = {
       .extend({
         target: tunnelTargetSchema,
         timeoutMs: z.number().int().min(100).max(300_000).optional(),
+        /**
+         * Catcher tunnels: remember the options and reopen whenever the catcher starts (the UI's
+         * "Expose publicly"). The CLI's `catch --tunnel` passes false: its tunnel lives with the run.
+         */
+        remember: z.boolean().default(true),
       })
       .strict(),
   ),
