@@ -89,8 +89,8 @@ describe('webhooks UI', () => {
     expect(await rows.first().textContent()).toContain('/ping');
     // Text filters reach into bodies too (engine-side).
     await filter.fill('invoice.paid');
+    await expect.poll(() => rows.first().textContent()).toContain('/hooks/stripe');
     await expect.poll(() => rows.count()).toBe(1);
-    expect(await rows.first().textContent()).toContain('/hooks/stripe');
     await filter.fill('');
     await expect.poll(() => rows.count()).toBe(4);
 
@@ -108,7 +108,14 @@ describe('webhooks UI', () => {
 
   it('follows the OS theme and looks right at 1280×800 and 1920×1080, light and dark', async () => {
     const { page } = app;
-    await page.getByTestId('capture-row').filter({ hasText: '/hooks/stripe' }).click();
+    // A fuller, realistic list for the pictures.
+    await curl(['-X', 'POST', `${url}/github/webhook`, '-H', 'Content-Type: application/json', '-H', 'X-GitHub-Event: push', '-H', 'X-Hub-Signature-256: sha256=0f3c', '--data-raw', '{"ref":"refs/heads/main","commits":[{"id":"a1b2c3","message":"Fix typo"}],"repository":{"full_name":"octo/hello"}}']);
+    await curl(['-X', 'DELETE', `${url}/api/v1/customers/cus_Q1x9/subscriptions/sub_1PZ3xYLkdIwHu7ixVeryLongIdentifier/items?expand=true&limit=100`]);
+    await curl(['-X', 'PATCH', `${url}/orders/42`, '-H', 'Content-Type: application/json', '--data-raw', '{"status":"delivered"}']);
+    await curl(['-I', `${url}/health`]);
+    await curl(['-X', 'POST', `${url}/hooks/stripe?attempt=2`, '-H', 'Content-Type: application/json', '--data-raw', '{"id":"evt_2","type":"customer.subscription.updated","data":{"object":{"id":"sub_1","status":"active","items":{"data":[{"price":{"id":"price_1","unit_amount":1200,"currency":"eur","recurring":{"interval":"month"}}}]}}}}']);
+    await expect.poll(() => page.getByTestId('capture-row').count()).toBe(9);
+    await page.locator('[data-testid="capture-row"][data-url="/hooks/stripe?attempt=1&livemode=false"]').click();
     await page.getByTestId('capture-detail').getByRole('tab', { name: /^Body/ }).click();
     for (const size of [
       { width: 1280, height: 800 },

@@ -108,7 +108,7 @@ export function CaptureList() {
         ariaLabel="Captured requests"
         empty={filtering ? <div className="empty">No captures match the filter.</div> : <EmptyCaptures />}
         renderRow={(c) => (
-          <div className="wh-row" data-testid="capture-row">
+          <div className="wh-row" data-testid="capture-row" data-url={c.url} data-method={c.method}>
             <MethodBadge method={c.method} />
             <span className="wh-row-path mono">
               <MiddleEllipsis text={c.url} />
