@@ -34,6 +34,11 @@ export class DeliveryIndex {
     }
   }
 
+  /** The first capture with this delivery id, without claiming it. */
+  firstOf(catcherId: string, deliveryId: string): string | null {
+    return this.first.get(`${catcherId}\n${deliveryId}`) ?? null;
+  }
+
   /** The first capture with this delivery id, or null (and this one becomes the first). */
   seen(catcherId: string, deliveryId: string, captureId: string): string | null {
     const key = `${catcherId}\n${deliveryId}`;

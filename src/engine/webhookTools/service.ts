@@ -21,9 +21,8 @@ import { searchCaptures, type CaptureReader } from './search';
 export type { SecretBox } from './secretBox';
 export { PLAIN_SECRET_BOX } from './secretBox';
 
-/** A request as the catcher hands it to the hooks: stored fields plus the exact body bytes. */
-export interface IncomingCapture {
-  id: string;
+/** The request fields the tools look at (from the catcher's hook contexts). */
+export interface RequestView {
   catcherId: string;
   method: string;
   url: string;
@@ -35,17 +34,28 @@ export interface IncomingCapture {
 }
 
 /** What a hook may answer instead of the catcher's configured response. */
-export interface HookResponse {
+export interface ToolResponse {
   status: number;
   headers: HeaderPairs;
   body: Buffer;
   delayMs: number;
+  annotations?: Partial<CaptureAnnotations>;
 }
 
-/** What this service needs from the catcher (adapted in catcherAdapter.ts). */
+/** What this service needs from the catcher (see catcherAdapter.ts). */
 export interface CatcherPort extends CaptureReader {
   annotate(id: string, patch: Partial<CaptureAnnotations>): Promise<void>;
-  catcherExists(id: string): Promise<boolean>;
+  catcherExists(id: string): boolean;
+  setHooks(hooks: ToolHooks | null): void;
+}
+
+export interface ToolHooks {
+  /** Before the capture is stored (no id yet): signature, delivery id, duplicate, matched rule. */
+  annotate(c: RequestView): Partial<CaptureAnnotations>;
+  /** After it is durable, before answering: a rule's or the forward target's response, or null. */
+  respond(id: string, c: RequestView, annotations: Partial<CaptureAnnotations>): Promise<ToolResponse | null>;
+  /** After the answer went out: forward (configured-answer mode). */
+  afterResponse(id: string, c: RequestView, annotations: Partial<CaptureAnnotations>): void;
 }
 
 export interface WebhookToolsDeps {
@@ -55,17 +65,8 @@ export interface WebhookToolsDeps {
   secretBox?: SecretBox;
 }
 
-export interface WebhookToolsApi {
-  /** Before the capture is stored: signature, delivery id, duplicate, matched rule. */
-  annotateIncoming(c: IncomingCapture): Partial<CaptureAnnotations>;
-  /** After it is durable, before answering: a rule's or the forward target's response, or null. */
-  respond(c: IncomingCapture, annotations: Partial<CaptureAnnotations>): Promise<HookResponse | null>;
-  /** After the answer went out: forward (configured-answer mode). */
-  afterResponse(c: IncomingCapture): void;
-}
-
 export interface WebhookToolsService extends Service {
-  api: WebhookToolsApi;
+  hooks: ToolHooks;
 }
 
 const MAX_FORWARDS_IN_FLIGHT = 8;
@@ -106,7 +107,7 @@ export async function createWebhookToolsService(ctx: ServiceContext, deps: Webho
     return [c.publicUrl, tunnelUrls.get(catcherId) ?? ''].filter(Boolean);
   }
 
-  function verify(c: Omit<IncomingCapture, 'id' | 'remoteAddress' | 'contentType'>): SignatureResult {
+  function verify(c: Pick<RequestView, 'catcherId' | 'method' | 'url' | 'headers' | 'body' | 'receivedAtMs'>): SignatureResult {
     const cfg = store.get(c.catcherId);
     return verifySignature(
       { method: c.method, url: c.url, headers: c.headers, body: c.body, receivedAtMs: c.receivedAtMs, publicBaseUrls: publicBases(c.catcherId) },
@@ -131,55 +132,56 @@ export async function createWebhookToolsService(ctx: ServiceContext, deps: Webho
     }
   }
 
-  async function forwardAndRecord(c: IncomingCapture): Promise<{ result: ForwardResult; body: Buffer } | null> {
+  async function forwardAndRecord(id: string, c: RequestView): Promise<{ result: ForwardResult; body: Buffer } | null> {
     const cfg = store.get(c.catcherId).forward;
     if (!cfg.target) return null;
     const out = await forwardCapture(cfg, { method: c.method, url: c.url, headers: c.headers, body: c.body, remoteAddress: c.remoteAddress });
-    await deps.catcher.annotate(c.id, { forward: out.result }).catch(() => undefined);
+    await deps.catcher.annotate(id, { forward: out.result }).catch(() => undefined);
     return out;
   }
 
-  function ruleResponse(c: IncomingCapture): { ruleId: string; response: HookResponse } | null {
+  function ruleResponse(c: RequestView): ToolResponse | null {
     const rule = firstMatch(store.get(c.catcherId).rules, c);
     if (!rule) return null;
     const req = { method: c.method, url: c.url, headers: c.headers, body: c.body };
     return {
-      ruleId: rule.id,
-      response: {
-        status: rule.response.status,
-        headers: rule.response.headers.map(([n, v]) => [n, renderTemplate(v, req)] as [string, string]),
-        body: Buffer.from(renderTemplate(rule.response.body, req), 'utf8'),
-        delayMs: rule.response.delayMs,
-      },
+      status: rule.response.status,
+      headers: rule.response.headers.map(([n, v]) => [n, renderTemplate(v, req)] as [string, string]),
+      body: Buffer.from(renderTemplate(rule.response.body, req), 'utf8'),
+      delayMs: rule.response.delayMs,
+      annotations: { ruleId: rule.id },
     };
   }
 
-  const api: WebhookToolsApi = {
-    annotateIncoming(c) {
+  /** The first durable capture with a delivery id claims it; later ones are marked duplicates. */
+  function settleDelivery(id: string, c: RequestView, a: Partial<CaptureAnnotations>): void {
+    if (!a.deliveryId || a.duplicateOf) return;
+    const first = deliveries.seen(c.catcherId, a.deliveryId, id);
+    if (first) void deps.catcher.annotate(id, { duplicateOf: first }).catch(() => undefined);
+  }
+
+  const hooks: ToolHooks = {
+    annotate(c) {
       const out: Partial<CaptureAnnotations> = {};
       out.signature = verify(c);
       const deliveryId = deliveryIdOf(c.headers, c.body, c.contentType);
       if (deliveryId) {
         out.deliveryId = deliveryId;
-        out.duplicateOf = deliveries.seen(c.catcherId, deliveryId, c.id);
-      }
-      const cfg = store.get(c.catcherId);
-      if (!(cfg.forward.target && cfg.forward.answerMode === 'target')) {
-        const rule = firstMatch(cfg.rules, c);
-        out.ruleId = rule ? rule.id : null;
+        out.duplicateOf = deliveries.firstOf(c.catcherId, deliveryId);
       }
       return out;
     },
-    async respond(c) {
+    async respond(id, c, a) {
+      settleDelivery(id, c, a);
       const cfg = store.get(c.catcherId);
       if (cfg.forward.target && cfg.forward.answerMode === 'target') {
-        forwardedWhileAnswering.add(c.id);
-        const out = await track(forwardAndRecord(c));
+        forwardedWhileAnswering.add(id);
+        const out = await track(forwardAndRecord(id, c));
         if (out && 'status' in out.result) {
           return { status: out.result.status, headers: passThroughHeaders(out.result.headers), body: out.body, delayMs: 0 };
         }
         const error = out && 'error' in out.result ? out.result.error : { code: 'HTTP_FAILED', message: 'Forward failed.' };
-        // Pass-through means the sender sees what the app would: here, a bad gateway (so it retries).
+        // Pass-through means the sender sees what the app would: a bad gateway, so it retries later.
         return {
           status: 502,
           headers: [['Content-Type', 'application/json']],
@@ -187,21 +189,23 @@ export async function createWebhookToolsService(ctx: ServiceContext, deps: Webho
           delayMs: 0,
         };
       }
-      const rule = ruleResponse(c);
-      return rule ? rule.response : null;
+      return ruleResponse(c);
     },
-    afterResponse(c) {
-      if (forwardedWhileAnswering.delete(c.id)) return;
+    afterResponse(id, c) {
+      if (forwardedWhileAnswering.delete(id)) return;
       if (closed || !store.get(c.catcherId).forward.target) return;
+      // The catcher may reuse its buffer once the hook returns.
+      const copy = { ...c, body: Buffer.from(c.body) };
       queue.push(async () => {
-        await forwardAndRecord(c);
+        await forwardAndRecord(id, copy);
       });
       runQueued();
     },
   };
+  deps.catcher.setHooks(hooks);
 
   async function requireCatcher(id: string): Promise<void> {
-    if (!(await deps.catcher.catcherExists(id))) throw new SwitchboardError('NOT_FOUND', `No catcher with id ${id}.`);
+    if (!deps.catcher.catcherExists(id)) throw new SwitchboardError('NOT_FOUND', `No catcher with id ${id}.`);
   }
 
   /** Re-check stored captures after the secrets changed, newest first, in the background. */
@@ -235,7 +239,7 @@ export async function createWebhookToolsService(ctx: ServiceContext, deps: Webho
   }
 
   return {
-    api,
+    hooks,
     handlers: {
       'webhookTools.config.get': async (p) => {
         await requireCatcher(p.catcherId);
@@ -312,6 +316,7 @@ export async function createWebhookToolsService(ctx: ServiceContext, deps: Webho
     },
     async close() {
       closed = true;
+      deps.catcher.setHooks(null);
       unsubscribe();
       queue.length = 0;
       await Promise.allSettled([...pending]);
