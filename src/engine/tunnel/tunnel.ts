@@ -93,7 +93,9 @@ export class ManagedTunnel {
         return this.state;
       } catch (err) {
         if (this.closed) break;
-        lastError = asTunnelError(err);
+        const error = asTunnelError(err);
+        // Running out of time on a retry says less than why the previous try failed.
+        if (!(error.code === 'TUNNEL_TIMEOUT' && lastError?.code === 'TUNNEL_UNREACHABLE')) lastError = error;
         // A refusal or a name that does not resolve will not fix itself in the next few seconds.
         const permanent =
           lastError.code !== 'TUNNEL_UNREACHABLE' || (lastError.detail as { cause?: unknown } | undefined)?.cause === 'ENOTFOUND';
@@ -150,7 +152,16 @@ export class ManagedTunnel {
     this.aborts.add(abort);
     let assignment: TunnelAssignment;
     try {
+      const left = () => timeoutMs - (Date.now() - started);
       assignment = await requestTunnel(this.opts.host, subdomain, { timeoutMs, signal: abort.signal });
+      // localtunnel servers keep a closed tunnel's name for a grace period (1 s) and hand out a random
+      // one meanwhile. Asking again shortly keeps the URL that webhook senders were given.
+      for (let retake = 0; subdomain && assignment.id !== subdomain && retake < 3 && left() > 2_500; retake++) {
+        this.update({ reason: `${subdomain} is still held by the tunnel server; asking for it again` });
+        await this.sleep(1_200);
+        if (this.closed) break;
+        assignment = await requestTunnel(this.opts.host, subdomain, { timeoutMs: left(), signal: abort.signal });
+      }
     } finally {
       this.aborts.delete(abort);
     }
