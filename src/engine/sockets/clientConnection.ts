@@ -404,7 +404,7 @@ export class ClientConnection {
     const maxFile = 2 * 1024 * 1024 * 1024 - 1;
     const { data, binary } = await encodeMessage(message, maxFile);
     const ws = this.openSocket();
-    ws.send(data, { binary }, () => undefined);
+    ws.send(data, { binary });
     this.stats.messagesOut++;
     this.stats.bytesOut += data.length;
     const e = this.record({ time: Date.now(), direction: 'out', kind: binary ? 'binary' : 'text', data });

@@ -1,5 +1,6 @@
 import type { WsLogFilter } from '../../shared/model/sockets';
 import { entryMatcher, type Entry } from './frame';
+import { decodeEntries, encodeEntries } from './spillCodec';
 import { SpillFile } from './spillFile';
 
 export interface FrameLogLimits {
@@ -19,18 +20,6 @@ interface Chunk {
   length: number;
 }
 
-interface SpilledLine {
-  q: number;
-  t: number;
-  d: Entry['direction'];
-  k: Entry['kind'];
-  b: string;
-  c?: string;
-  r?: number;
-  x?: number;
-  e?: string;
-}
-
 export interface PageQuery extends Omit<WsLogFilter, 'logId'> {
   afterSeq?: number;
   beforeSeq?: number;
@@ -40,7 +29,7 @@ export interface PageQuery extends Omit<WsLogFilter, 'logId'> {
 
 /**
  * The log of one connection or server: newest frames in memory, older ones spilled to a
- * JSON-lines file in the data directory in chunks, so memory stays bounded however long a
+ * file of binary records in the data directory in chunks, so memory stays bounded however long a
  * socket runs. Appending is synchronous and cheap (it is on every frame's path).
  */
 export class FrameLog {
@@ -54,7 +43,7 @@ export class FrameLog {
 
   constructor(
     readonly id: string,
-    /** Spill files are `<base>.<generation>.jsonl`. */
+    /** Spill files are `<base>.<generation>.frames`. */
     private readonly spillBase: string,
     private readonly limits: FrameLogLimits = DEFAULT_LOG_LIMITS,
   ) {}
@@ -88,41 +77,16 @@ export class FrameLog {
     }
     if (keepFrom === 0) return;
     const out = this.entries.splice(0, keepFrom);
-    const lines: string[] = [];
-    for (const e of out) {
-      this.memBytes -= e.data.length;
-      const l: SpilledLine = { q: e.seq, t: e.time, d: e.direction, k: e.kind, b: e.data.toString('base64') };
-      if (e.clientId !== undefined) l.c = e.clientId;
-      if (e.rttMs !== undefined) l.r = e.rttMs;
-      if (e.closeCode !== undefined) l.x = e.closeCode;
-      if (e.errorCode !== undefined) l.e = e.errorCode;
-      lines.push(JSON.stringify(l));
-    }
-    this.spill ??= new SpillFile(`${this.spillBase}.${this.generation}.jsonl`);
-    const where = this.spill.append(Buffer.from(lines.join('\n') + '\n'));
+    for (const e of out) this.memBytes -= e.data.length;
+    this.spill ??= new SpillFile(`${this.spillBase}.${this.generation}.frames`);
+    const where = this.spill.append(encodeEntries(out));
     this.chunks.push({ firstSeq: out[0]!.seq, lastSeq: out[out.length - 1]!.seq, count: out.length, ...where });
     this.spilledCount += out.length;
   }
 
   private async readChunk(chunk: Chunk): Promise<Entry[]> {
     if (!this.spill) return [];
-    const buf = await this.spill.read(chunk.offset, chunk.length);
-    const result: Entry[] = [];
-    for (const line of buf.toString('utf8').split('\n')) {
-      if (!line) continue;
-      try {
-        const l = JSON.parse(line) as SpilledLine;
-        const e: Entry = { seq: l.q, time: l.t, direction: l.d, kind: l.k, data: Buffer.from(l.b, 'base64') };
-        if (l.c !== undefined) e.clientId = l.c;
-        if (l.r !== undefined) e.rttMs = l.r;
-        if (l.x !== undefined) e.closeCode = l.x;
-        if (l.e !== undefined) e.errorCode = l.e;
-        result.push(e);
-      } catch {
-        // A damaged line costs one frame, not the page.
-      }
-    }
-    return result;
+    return decodeEntries(await this.spill.read(chunk.offset, chunk.length));
   }
 
   /** Every entry in seq order (or reverse), spilled chunks read as needed; stops when `visit` returns false. */

@@ -33,6 +33,9 @@ export interface ServerDeps {
 
 interface Peer {
   info: WsServerClient;
+  /** Batcher key and snapshot, made once: they are on every frame's path. */
+  key: string;
+  snap: () => WsServerClient;
   ws: WebSocket;
   closeSentByUs: boolean;
   closeWaiters: Array<() => void>;
@@ -239,18 +242,17 @@ export class WsServerInstance {
       close: null,
       stats: newStats(),
     };
-    const peer: Peer = { info, ws, closeSentByUs: false, closeWaiters: [] };
+    const peer: Peer = { info, ws, closeSentByUs: false, closeWaiters: [], key: `${this.id}/${clientId}`, snap: () => this.clientSnapshot(info) };
     this.peers.set(clientId, peer);
     this.clientsTotal++;
     this.note(`Client ${clientId} connected from ${info.remoteAddress}:${info.remotePort}${info.protocol ? ` (${info.protocol})` : ''}`, clientId);
-    this.deps.batcher.clientChanged(`${this.id}/${clientId}`, () => this.clientSnapshot(info));
+    this.deps.batcher.clientChanged(peer.key, peer.snap);
     this.changed();
 
     const stats = info.stats;
     const serverStats = this.stats;
     const batcher = this.deps.batcher;
-    const key = `${this.id}/${clientId}`;
-    const snap = () => this.clientSnapshot(info);
+    const { key, snap } = peer;
 
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       stats.messagesIn++;
@@ -314,13 +316,14 @@ export class WsServerInstance {
 
   private sendTo(peer: Peer, data: Buffer, binary: boolean): boolean {
     if (peer.ws.readyState !== WebSocket.OPEN) return false;
-    peer.ws.send(data, { binary }, () => undefined);
+    // No callback: write errors surface as 'error' and 'close' on the socket, and callbacks cost.
+    peer.ws.send(data, { binary });
     peer.info.stats.messagesOut++;
     peer.info.stats.bytesOut += data.length;
     this.stats.messagesOut++;
     this.stats.bytesOut += data.length;
     this.record({ time: Date.now(), direction: 'out', kind: binary ? 'binary' : 'text', data, clientId: peer.info.id });
-    this.deps.batcher.clientChanged(`${this.id}/${peer.info.id}`, () => this.clientSnapshot(peer.info));
+    this.deps.batcher.clientChanged(peer.key, peer.snap);
     return true;
   }
 

@@ -123,3 +123,18 @@ describe('request head parsing', () => {
     expect(parseRequestHead(head)).toEqual({ line: 'GET /x?y=1 HTTP/1.1', headers: [['X-A', '1'], ['host', 'h:1'], ['Sec-WebSocket-Key', 'k==']] });
   });
 });
+
+describe('spill codec', () => {
+  it('round-trips every field and ignores a torn tail', async () => {
+    const { encodeEntries, decodeEntries } = await import('../../../src/engine/sockets/spillCodec');
+    const entries = [
+      { seq: 1, time: 1700000000000.5, direction: 'in' as const, kind: 'pong' as const, data: Buffer.from([1, 2]), clientId: 'c1', rttMs: 1.25 },
+      { seq: 2, time: 2, direction: 'out' as const, kind: 'close' as const, data: Buffer.from('bye'), closeCode: 4001 },
+      { seq: 3, time: 3, direction: 'none' as const, kind: 'error' as const, data: Buffer.from('ü'), errorCode: 'WS_PROTOCOL_ERROR' },
+      { seq: 4, time: 4, direction: 'in' as const, kind: 'binary' as const, data: Buffer.alloc(0) },
+    ];
+    const buf = encodeEntries(entries);
+    expect(decodeEntries(buf)).toEqual(entries);
+    expect(decodeEntries(buf.subarray(0, buf.length - 1))).toEqual(entries.slice(0, 3));
+  });
+});

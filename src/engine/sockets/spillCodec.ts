@@ -1,0 +1,105 @@
+import type { WsDirection, WsEntryKind } from '../../shared/model/sockets';
+import type { Entry } from './frame';
+
+// Spilled frames are binary records, not JSON: encoding them is a memcpy of the payload plus a
+// few fixed fields, which keeps logging every frame cheap at 100,000+ frames a second.
+//   u32 length of the rest | f64 seq | f64 time | u8 direction | u8 kind | u8 flags
+//   [u16 n + clientId] [f64 rttMs] [u16 closeCode] [u16 n + errorCode] | payload
+
+const DIRECTIONS: WsDirection[] = ['in', 'out', 'none'];
+const KINDS: WsEntryKind[] = ['text', 'binary', 'ping', 'pong', 'close', 'info', 'error'];
+const DIR_INDEX = new Map(DIRECTIONS.map((d, i) => [d, i]));
+const KIND_INDEX = new Map(KINDS.map((k, i) => [k, i]));
+const FIXED = 4 + 8 + 8 + 3;
+
+function recordSize(e: Entry): number {
+  let n = FIXED + e.data.length;
+  if (e.clientId !== undefined) n += 2 + Buffer.byteLength(e.clientId);
+  if (e.rttMs !== undefined) n += 8;
+  if (e.closeCode !== undefined) n += 2;
+  if (e.errorCode !== undefined) n += 2 + Buffer.byteLength(e.errorCode);
+  return n;
+}
+
+export function encodeEntries(entries: Entry[]): Buffer {
+  let total = 0;
+  for (const e of entries) total += recordSize(e);
+  const buf = Buffer.allocUnsafe(total);
+  let off = 0;
+  for (const e of entries) {
+    const start = off;
+    off += 4;
+    buf.writeDoubleLE(e.seq, off);
+    buf.writeDoubleLE(e.time, off + 8);
+    buf[off + 16] = DIR_INDEX.get(e.direction) ?? 2;
+    buf[off + 17] = KIND_INDEX.get(e.kind) ?? 5;
+    const flags = (e.clientId !== undefined ? 1 : 0) | (e.rttMs !== undefined ? 2 : 0) | (e.closeCode !== undefined ? 4 : 0) | (e.errorCode !== undefined ? 8 : 0);
+    buf[off + 18] = flags;
+    off += 19;
+    if (e.clientId !== undefined) {
+      const n = buf.write(e.clientId, off + 2, 'utf8');
+      buf.writeUInt16LE(n, off);
+      off += 2 + n;
+    }
+    if (e.rttMs !== undefined) {
+      buf.writeDoubleLE(e.rttMs, off);
+      off += 8;
+    }
+    if (e.closeCode !== undefined) {
+      buf.writeUInt16LE(e.closeCode, off);
+      off += 2;
+    }
+    if (e.errorCode !== undefined) {
+      const n = buf.write(e.errorCode, off + 2, 'utf8');
+      buf.writeUInt16LE(n, off);
+      off += 2 + n;
+    }
+    buf.set(e.data, off);
+    off += e.data.length;
+    buf.writeUInt32LE(off - start - 4, start);
+  }
+  return buf;
+}
+
+/** Decodes records; a truncated tail (damaged file) is ignored. Payloads are copied out. */
+export function decodeEntries(buf: Buffer): Entry[] {
+  const out: Entry[] = [];
+  let off = 0;
+  while (off + 4 <= buf.length) {
+    const len = buf.readUInt32LE(off);
+    const end = off + 4 + len;
+    if (len < FIXED - 4 || end > buf.length) break;
+    let p = off + 4;
+    const e: Entry = {
+      seq: buf.readDoubleLE(p),
+      time: buf.readDoubleLE(p + 8),
+      direction: DIRECTIONS[buf[p + 16]!] ?? 'none',
+      kind: KINDS[buf[p + 17]!] ?? 'info',
+      data: Buffer.alloc(0),
+    };
+    const flags = buf[p + 18]!;
+    p += 19;
+    if (flags & 1) {
+      const n = buf.readUInt16LE(p);
+      e.clientId = buf.toString('utf8', p + 2, p + 2 + n);
+      p += 2 + n;
+    }
+    if (flags & 2) {
+      e.rttMs = buf.readDoubleLE(p);
+      p += 8;
+    }
+    if (flags & 4) {
+      e.closeCode = buf.readUInt16LE(p);
+      p += 2;
+    }
+    if (flags & 8) {
+      const n = buf.readUInt16LE(p);
+      e.errorCode = buf.toString('utf8', p + 2, p + 2 + n);
+      p += 2 + n;
+    }
+    e.data = Buffer.from(buf.subarray(p, end));
+    out.push(e);
+    off = end;
+  }
+  return out;
+}
