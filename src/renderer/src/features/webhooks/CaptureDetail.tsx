@@ -15,8 +15,10 @@ import { toast } from '../../components/toastStore';
 import { exportHar } from './actions';
 import { toCurl } from './curl';
 import { useWebhooks } from './store';
+import { CaptureToolsPanel } from '../webhookTools/CaptureToolsPanel';
+import { DetailToolsActions } from '../webhookTools/mounts';
 
-type DetailTab = 'overview' | 'headers' | 'query' | 'body';
+type DetailTab = 'overview' | 'headers' | 'query' | 'body' | 'webhook';
 
 const header = (c: Capture, name: string) => c.headers.find(([k]) => k.toLowerCase() === name)?.[1] ?? null;
 
@@ -64,6 +66,7 @@ export function CaptureDetail() {
           { key: 'headers', label: 'Headers', badge: detail.headers.length },
           { key: 'query', label: 'Query', badge: query.length || undefined },
           { key: 'body', label: 'Body', badge: detail.bodySize ? formatBytes(detail.bodySize) : undefined },
+          { key: 'webhook', label: 'Webhook' },
         ]}
       />
       <div className="wh-detail-body">
@@ -83,6 +86,7 @@ export function CaptureDetail() {
           </div>
         )}
         {tab === 'body' && <BodyTab capture={detail} />}
+        {tab === 'webhook' && <CaptureToolsPanel capture={detail} onSelect={(id) => useWebhooks.getState().select(id)} />}
       </div>
     </section>
   );
@@ -121,6 +125,7 @@ function DetailHeader({ capture: c }: { capture: Capture }) {
         <span className="faint truncate grow" title={`${formatTimestamp(c.receivedAt)} · ${catcher?.name ?? 'deleted catcher'}`}>
           {formatTimestamp(c.receivedAt).slice(11)} · {catcher?.name ?? 'deleted catcher'}
         </span>
+        <DetailToolsActions capture={c} />
         <button type="button" className="btn small" onClick={() => void copyCurl()} title="Copy as cURL (replays against the catcher)">
           <Icon name="terminal" size={14} /> cURL
         </button>

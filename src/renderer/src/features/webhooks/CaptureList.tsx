@@ -10,6 +10,9 @@ import { useNow } from '../../components/useNow';
 import { clearCaptures, exportHar } from './actions';
 import { EmptyCaptures } from './EmptyCaptures';
 import { useWebhooks } from './store';
+import { CaptureRowBadges } from '../webhookTools/mounts';
+import { ToolFilters } from '../webhookTools/ToolFilters';
+import { toolFiltersActive, useTools } from '../webhookTools/store';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
@@ -22,7 +25,8 @@ export function CaptureList() {
     filterRef.current?.select();
   });
   const names = new Map(s.catchers.map((c) => [c.id, c.name]));
-  const filtering = s.text.trim() !== '' || s.method !== '';
+  const toolFilters = useTools((t) => t.filters);
+  const filtering = s.text.trim() !== '' || s.method !== '' || toolFiltersActive(toolFilters);
 
   return (
     <section className="wh-list" aria-label="Captures">
@@ -84,6 +88,7 @@ export function CaptureList() {
           <Icon name="trash" size={14} />
         </button>
       </div>
+      <ToolFilters />
       <div className="wh-list-meta faint">
         <span data-testid="capture-total">
           {s.listLoading && s.captures.length === 0
@@ -114,6 +119,7 @@ export function CaptureList() {
               <MiddleEllipsis text={c.url} />
               {!s.catcherId && <span className="wh-row-catcher faint">{names.get(c.catcherId) ?? ''}</span>}
             </span>
+            <CaptureRowBadges capture={c} />
             <StatusBadge status={c.responseStatus} />
             <span className="wh-row-size faint" title={`${c.bodySize.toLocaleString()} bytes${c.bodyTruncated ? ' (cut at the body limit)' : ''}`}>
               {c.bodyTruncated && <Icon name="scissors" size={11} />}

@@ -8,6 +8,7 @@ import { startCatcher, stopCatcher } from './actions';
 import { CatcherDialog } from './CatcherDialog';
 import { CatcherTunnel } from '../tunnels/CatcherTunnel';
 import { useWebhooks } from './store';
+import { CatcherToolsButton } from '../webhookTools/mounts';
 
 export function CatcherSidebar() {
   const catchers = useWebhooks((s) => s.catchers);
@@ -84,6 +85,7 @@ function CatcherItem({ catcher: c, active, onSelect, onEdit }: { catcher: Catche
             <Icon name="play" size={14} />
           </button>
         )}
+        <CatcherToolsButton catcher={c} />
         <button type="button" className="icon-btn" title="Settings" aria-label={`Settings of ${c.name}`} onClick={onEdit}>
           <Icon name="settings" size={14} />
         </button>

@@ -5,6 +5,7 @@ import { engine, errorText, onEngineReady } from '../../client/instance';
 import { base64ToBytes } from '../../components/bodyDecode';
 import { errorCode } from '../../components/errorHints';
 import { loadPref, savePref } from '../../components/persist';
+import { listCaptures, matchesToolFilters, onToolFiltersChanged, startTools } from '../webhookTools/store';
 
 /** How many summaries the list keeps in memory; older ones are one "Load older" away. */
 export const PAGE = 5_000;
@@ -108,7 +109,7 @@ export const useWebhooks = create<WebhooksState>((set, get) => ({
     const token = ++listToken;
     set({ listLoading: true });
     try {
-      const res = await engine().invoke('captures.list', { ...filterParams(), newest: true, limit: PAGE });
+      const res = await listCaptures({ ...filterParams(), newest: true, limit: PAGE });
       if (token !== listToken) return;
       set({ captures: bySeq(res.items), total: res.total, held: [], listLoading: false, listError: null });
       const { selectedId, detail } = get();
@@ -123,7 +124,7 @@ export const useWebhooks = create<WebhooksState>((set, get) => ({
     const first = get().captures[0];
     if (!first) return;
     try {
-      const res = await engine().invoke('captures.list', { ...filterParams(), beforeSeq: first.seq, newest: true, limit: PAGE });
+      const res = await listCaptures({ ...filterParams(), beforeSeq: first.seq, newest: true, limit: PAGE });
       set({ captures: [...bySeq(res.items), ...get().captures] });
     } catch (err) {
       set({ listError: errorText(err) });
@@ -222,7 +223,7 @@ function matchesLocal(c: CaptureSummary): boolean {
   const { catcherId, method } = useWebhooks.getState();
   if (catcherId && c.catcherId !== catcherId) return false;
   if (method && c.method.toUpperCase() !== method) return false;
-  return true;
+  return matchesToolFilters(c);
 }
 
 // Events are applied at most once per animation frame, however fast they come.
@@ -293,12 +294,15 @@ export function startWebhooks(): () => void {
     for (const ev of events) queue.push(ev);
     scheduleApply();
   });
+  const offTools = startTools();
+  onToolFiltersChanged(() => scheduleReload(0));
   const offReady = onEngineReady(() => {
     void useWebhooks.getState().reloadCatchers();
     void useWebhooks.getState().reloadCaptures();
   });
   return () => {
     offEvents();
+    offTools();
     offReady();
     frame = null;
     queue = [];
