@@ -2,13 +2,13 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { commands, isCommandName, type CommandName, type CommandResult, type EngineEvent } from '../shared/contract';
 import { SwitchboardError } from '../shared/errors';
-import { DEFAULT_LIMITS, type EngineLimits, type Handlers, type Service, type ServiceContext } from './service';
+import { DEFAULT_LIMITS, type EngineDeps, type EngineLimits, type Handlers, type Service, type ServiceContext } from './service';
 import { createCatcherService } from './catcher/service';
 import { createHttpService } from './http/service';
 import { createTunnelService } from './tunnel/service';
 import { createSocketService } from './sockets/service';
 
-export type { EngineLimits } from './service';
+export type { EngineDeps, EngineLimits } from './service';
 
 export interface EngineOptions {
   dataDir: string;
@@ -23,6 +23,8 @@ export interface Engine {
   invoke<N extends CommandName>(name: N, params: unknown): Promise<CommandResult<N>>;
   /** Every event, synchronously as it happens; doors batch before sending. */
   on(listener: (event: EngineEvent) => void): () => void;
+  /** Service APIs for in-process users (CLI, tests) and for services created after the catchers. */
+  readonly deps: EngineDeps;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const services: Service[] = [];
   const catchers = await createCatcherService(ctx);
   services.push(catchers);
+  const deps: EngineDeps = { catchers: catchers.api };
   const http = await createHttpService(ctx);
   services.push(http);
   const sockets = await createSocketService(ctx);
@@ -71,6 +74,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   return {
     dataDir,
     limits,
+    deps,
     async invoke(name, params) {
       if (closed) throw new SwitchboardError('ENGINE_CLOSED', 'The engine is closed.');
       if (!isCommandName(name)) throw new SwitchboardError('UNKNOWN_COMMAND', `Unknown command: ${String(name)}`);

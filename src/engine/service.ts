@@ -1,4 +1,5 @@
 import type { CommandName, CommandParams, CommandResult, EngineEvent } from '../shared/contract';
+import type { CatcherApi } from './catcher/hooks';
 
 /** Limits every listener obeys; all configurable through createEngine. */
 export interface EngineLimits {
@@ -40,4 +41,9 @@ export interface ServiceContext {
   limits: EngineLimits;
   door: 'electron' | 'web' | 'cli' | 'test';
   emit(event: EngineEvent): void;
+}
+
+/** What earlier services offer later ones (and in-process doors): `createXService(ctx, deps)`. */
+export interface EngineDeps {
+  catchers: CatcherApi;
 }

@@ -1,0 +1,229 @@
+import type http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { HeaderPairs } from '../../shared/model/common';
+import type { Capture, CatcherState } from '../../shared/model/catcher';
+import type { CaptureAnnotations } from '../../shared/model/webhookTools';
+import type { CaptureStore, StoreEntry } from '../store/captureStore';
+import type { CaptureUpdate } from '../store/codec';
+import type { CatcherHooks, HookResponse, IncomingCapture } from './hooks';
+import { headerValue, toSummary } from './view';
+
+// One request: read the body (up to the cap), make it durable, then answer. Nothing is answered 2xx
+// before the record is on disk.
+
+export interface HandlerDeps {
+  store: CaptureStore;
+  /** The catcher as it is now (settings may change between requests). */
+  catcher(): CatcherState;
+  hooks(): CatcherHooks | null;
+  stored(entry: StoreEntry): void;
+  updated(entry: StoreEntry): void;
+  storeFailed(err: unknown): void;
+}
+
+function pairs(raw: string[]): HeaderPairs {
+  const out: HeaderPairs = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i] as string, raw[i + 1] as string]);
+  return out;
+}
+
+function flat(headers: HeaderPairs): string[] {
+  const out: string[] = [];
+  for (const [k, v] of headers) out.push(k, v);
+  return out;
+}
+
+function hasHeader(headers: HeaderPairs, name: string): boolean {
+  return headerValue(headers, name) !== null;
+}
+
+function corsHeaders(req: http.IncomingMessage, preflight: boolean): HeaderPairs {
+  const origin = req.headers.origin;
+  const out: HeaderPairs = [['Access-Control-Allow-Origin', origin ?? '*']];
+  if (origin) out.push(['Vary', 'Origin'], ['Access-Control-Allow-Credentials', 'true']);
+  if (preflight) {
+    out.push(['Access-Control-Allow-Methods', req.headers['access-control-request-method'] ?? 'GET, POST, PUT, PATCH, DELETE, OPTIONS']);
+    const asked = req.headers['access-control-request-headers'];
+    if (asked) out.push(['Access-Control-Allow-Headers', asked]);
+    out.push(['Access-Control-Max-Age', '600']);
+  } else {
+    out.push(['Access-Control-Expose-Headers', '*']);
+  }
+  return out;
+}
+
+function send(req: http.IncomingMessage, res: http.ServerResponse, status: number, headers: HeaderPairs, body: Buffer): Promise<void> {
+  return new Promise((resolve) => {
+    const noBody = status === 204 || status === 304 || (status >= 100 && status < 200);
+    const all = headers.slice();
+    if (!noBody && !hasHeader(all, 'content-length') && !hasHeader(all, 'transfer-encoding')) {
+      all.push(['Content-Length', String(body.length)]);
+    }
+    res.on('close', () => resolve());
+    try {
+      res.writeHead(status, flat(all));
+      res.end(noBody || req.method === 'HEAD' ? undefined : body);
+    } catch {
+      // Invalid user-configured headers: answer plainly rather than leave the sender hanging.
+      if (!res.headersSent) {
+        res.writeHead(500, { 'Content-Type': 'text/plain' });
+        res.end('Catcher response headers are invalid.\n');
+      } else res.destroy();
+    }
+  });
+}
+
+const delay = (ms: number): Promise<void> => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
+
+export async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse, deps: HandlerDeps): Promise<void> {
+  const t0 = performance.now();
+  const receivedAtMs = Date.now();
+  const catcher = deps.catcher();
+  const limit = catcher.bodyLimit;
+
+  // Body: keep up to the cap, drain (and count) the rest so the 413 reaches the sender cleanly.
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  let received = 0;
+  const complete = await new Promise<boolean>((resolve) => {
+    req.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (kept < limit) {
+        const take = Math.min(chunk.length, limit - kept);
+        chunks.push(take === chunk.length ? chunk : chunk.subarray(0, take));
+        kept += take;
+      }
+    });
+    req.once('end', () => resolve(true));
+    // Sender gave up before the end: nobody waits for an answer, and a partial body is not a request.
+    req.once('close', () => resolve(req.complete));
+    req.once('error', () => resolve(false));
+  });
+  if (!complete) return;
+  const truncated = received > limit;
+  const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, kept);
+
+  const headers = pairs(req.rawHeaders);
+  const forwarded = headerValue(headers, 'x-forwarded-for');
+  const declared = headerValue(headers, 'content-length');
+  const preflight = catcher.cors && req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
+  const configured = catcher.response;
+  const plannedStatus = truncated ? 413 : preflight ? 204 : configured.status;
+
+  const incoming: IncomingCapture = {
+    catcherId: catcher.id,
+    receivedAt: new Date(receivedAtMs).toISOString(),
+    method: req.method ?? 'GET',
+    url: req.url ?? '/',
+    bodySize: body.length,
+    bodyTruncated: truncated,
+    contentType: headerValue(headers, 'content-type'),
+    responseStatus: plannedStatus,
+    httpVersion: req.httpVersion,
+    headers,
+    remoteAddress: req.socket.remoteAddress ?? '',
+    remotePort: req.socket.remotePort ?? 0,
+    forwardedFor: forwarded ? (forwarded.split(',')[0] as string).trim() || null : null,
+    declaredLength: declared !== null && /^\d+$/.test(declared.trim()) ? Number(declared.trim()) : null,
+    durationMs: 0,
+  };
+
+  const hooks = deps.hooks();
+  let annotations: Partial<CaptureAnnotations> | null = null;
+  if (hooks?.annotate) {
+    try {
+      annotations = hooks.annotate({ catcher, capture: incoming, body }) ?? null;
+    } catch {
+      annotations = null;
+    }
+  }
+
+  let entry: StoreEntry;
+  try {
+    const durationMs = Math.round((performance.now() - t0 + (truncated || preflight ? 0 : configured.delayMs)) * 1000) / 1000;
+    entry = await deps.store.append({
+      catcherId: catcher.id,
+      receivedAtMs,
+      method: incoming.method,
+      url: incoming.url,
+      contentType: incoming.contentType,
+      bodyTruncated: truncated,
+      responseStatus: plannedStatus,
+      signatureStatus: annotations?.signature?.status ?? null,
+      duplicateOf: annotations?.duplicateOf ?? null,
+      detail: {
+        httpVersion: incoming.httpVersion,
+        headers,
+        remoteAddress: incoming.remoteAddress,
+        remotePort: incoming.remotePort,
+        forwardedFor: incoming.forwardedFor,
+        declaredLength: incoming.declaredLength,
+        durationMs,
+        ...(annotations ? { annotations } : {}),
+      },
+      body,
+    });
+  } catch (err) {
+    deps.storeFailed(err);
+    const msg = JSON.stringify({
+      error: 'Service Unavailable',
+      message: 'Switchboard could not save this request (the disk is full or not writable), so it was not accepted. Retry later.',
+    });
+    await send(req, res, 503, [['Content-Type', 'application/json'], ['Retry-After', '5'], ['Connection', 'close']], Buffer.from(msg));
+    return;
+  }
+  deps.stored(entry);
+
+  const extra: HeaderPairs = catcher.cors ? corsHeaders(req, preflight) : [];
+  if (truncated) {
+    const msg = JSON.stringify({
+      error: 'Payload Too Large',
+      message: `The body is larger than this catcher's limit of ${limit} bytes; the first ${limit} bytes were captured.`,
+      limit,
+      received,
+    });
+    await send(req, res, 413, [['Content-Type', 'application/json'], ...extra], Buffer.from(msg));
+    return;
+  }
+  if (preflight) {
+    await send(req, res, 204, extra, Buffer.alloc(0));
+    return;
+  }
+
+  let answer: HookResponse | null = null;
+  let capture: Capture | null = null;
+  if (hooks?.respond || hooks?.afterResponse) {
+    capture = { ...toSummary(entry), ...incoming, id: toSummary(entry).id, seq: entry.seq, responseStatus: plannedStatus };
+    if (annotations) capture.annotations = annotations;
+  }
+  if (hooks?.respond && capture) {
+    try {
+      answer = await hooks.respond({ catcher, capture, body });
+    } catch {
+      answer = null;
+    }
+  }
+  const status = answer?.status ?? configured.status;
+  const respHeaders = [...(answer?.headers ?? configured.headers), ...extra];
+  const respBody = answer ? (typeof answer.body === 'string' ? Buffer.from(answer.body) : answer.body) : Buffer.from(configured.body);
+  await delay(answer ? (answer.delayMs ?? 0) : configured.delayMs);
+  await send(req, res, status, respHeaders, respBody);
+
+  const update: CaptureUpdate = {};
+  if (status !== plannedStatus) update.responseStatus = status;
+  if (answer?.annotations) update.annotations = answer.annotations;
+  if (update.responseStatus !== undefined || update.annotations) {
+    const updated = await deps.store.update(entry.seq, update).catch((err: unknown) => {
+      deps.storeFailed(err);
+      return null;
+    });
+    if (updated) deps.updated(updated);
+  }
+  if (hooks?.afterResponse && capture) {
+    try {
+      hooks.afterResponse({ catcher, capture: { ...capture, responseStatus: status }, body, response: { status, headers: respHeaders, body: respBody } });
+    } catch {
+      // Hooks must not break capture.
+    }
+  }
+}

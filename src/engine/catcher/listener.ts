@@ -1,0 +1,119 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SwitchboardError } from '../../shared/errors';
+import type { EngineLimits } from '../service';
+
+// One catcher's HTTP server: binding, limits (408/431 come from node:http itself), and a stop that
+// lets in-flight captures finish so nothing acknowledged — or being acknowledged — is lost.
+
+export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
+
+export class CatcherListener {
+  private server: http.Server | null = null;
+  private readonly inFlight = new Map<Promise<void>, http.IncomingMessage>();
+
+  constructor(
+    private readonly limits: EngineLimits,
+    private readonly handler: RequestHandler,
+  ) {}
+
+  get port(): number | null {
+    const addr = this.server?.address();
+    return addr && typeof addr === 'object' ? (addr as AddressInfo).port : null;
+  }
+
+  async start(host: string, port: number): Promise<number> {
+    const headersTimeout = Math.max(1, this.limits.headersTimeoutMs);
+    const requestTimeout = Math.max(headersTimeout, this.limits.requestTimeoutMs);
+    const server = http.createServer({
+      maxHeaderSize: this.limits.maxHeaderSize,
+      headersTimeout,
+      requestTimeout,
+      // node checks the two timeouts on this interval (30 s by default): keep the 408 prompt.
+      connectionsCheckingInterval: Math.min(1000, Math.max(100, Math.floor(headersTimeout / 2))),
+      keepAliveTimeout: 5000,
+      // Webhook senders are not always polite HTTP/1.1 clients; a missing Host is still a request to see.
+      requireHostHeader: false,
+    });
+    server.on('request', (req, res) => {
+      const p = this.handler(req, res).catch(() => {
+        if (!res.headersSent) {
+          res.statusCode = 500;
+          res.end();
+        } else res.destroy();
+      });
+      this.inFlight.set(p, req);
+      void p.finally(() => this.inFlight.delete(p));
+    });
+    // Node's own 400/408/431 answers carry no words; these say which limit was hit.
+    server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      // A response of ours already on the wire: nothing more can be said on this socket.
+      const started = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+      if (!socket.writable || started || err.code === 'ECONNRESET') {
+        socket.destroy();
+        return;
+      }
+      const answer = (status: string, msg: string): void => {
+        socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(msg)}\r\n\r\n${msg}`);
+      };
+      if (err.code === 'HPE_HEADER_OVERFLOW') {
+        answer('431 Request Header Fields Too Large', `Request headers exceed this catcher's limit of ${this.limits.maxHeaderSize} bytes.\n`);
+      } else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+        answer('408 Request Timeout', `The request was not received within the catcher's time limit (headers ${headersTimeout} ms, whole request ${requestTimeout} ms).\n`);
+      } else {
+        answer('400 Bad Request', `Malformed HTTP request (${err.code ?? err.message}).\n`);
+      }
+    });
+    server.on('connection', (socket) => socket.on('error', () => undefined));
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: NodeJS.ErrnoException): void => {
+        server.off('listening', onListening);
+        reject(listenError(err, host, port));
+      };
+      const onListening = (): void => {
+        server.off('error', onError);
+        resolve();
+      };
+      server.once('error', onError);
+      server.once('listening', onListening);
+      server.listen({ port, host });
+    });
+    server.on('error', () => undefined);
+    this.server = server;
+    return (server.address() as AddressInfo).port;
+  }
+
+  /** Stops accepting, waits (bounded) for requests being captured, then closes every connection. */
+  async stop(graceMs = 5000): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = null;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    // Requests whose body has fully arrived are being stored and answered: let them finish. The
+    // ones still receiving are cut off below (a partial body is not a request anyone was answered).
+    const receivedWhole = [...this.inFlight].filter(([, req]) => req.complete).map(([p]) => p);
+    if (receivedWhole.length > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled(receivedWhole),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, graceMs);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+    server.closeAllConnections();
+    await closed;
+  }
+}
+
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): SwitchboardError {
+  if (err.code === 'EADDRINUSE') {
+    return new SwitchboardError('CATCHER_PORT_IN_USE', `Port ${port} on ${host} is taken by another program. Pick another port, or 0 for a free one.`);
+  }
+  if (err.code === 'EACCES' || err.code === 'EPERM') {
+    return new SwitchboardError('CATCHER_PORT_DENIED', `The system refused port ${port} (ports below 1024 usually need extra rights).`);
+  }
+  return new SwitchboardError('CATCHER_LISTEN_FAILED', `Could not listen on ${host}:${port}: ${err.message}`, { code: err.code });
+}

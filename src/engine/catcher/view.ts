@@ -1,0 +1,44 @@
+import type { Capture, CaptureSummary } from '../../shared/model/catcher';
+import { captureId } from '../store/codec';
+import type { StoreEntry, StoredCapture } from '../store/captureStore';
+
+// Index entries and stored details → the contract's shapes.
+
+export function toSummary(e: StoreEntry): CaptureSummary {
+  return {
+    id: captureId(e.seq),
+    catcherId: e.catcherId,
+    seq: e.seq,
+    receivedAt: new Date(e.receivedAtMs).toISOString(),
+    method: e.method,
+    url: e.url,
+    bodySize: e.bodySize,
+    bodyTruncated: e.bodyTruncated,
+    contentType: e.contentType,
+    responseStatus: e.responseStatus,
+    signatureStatus: (e.signatureStatus as CaptureSummary['signatureStatus']) ?? null,
+    duplicateOf: e.duplicateOf,
+  };
+}
+
+export function toCapture({ entry, detail }: StoredCapture): Capture {
+  const capture: Capture = {
+    ...toSummary(entry),
+    httpVersion: detail.httpVersion,
+    headers: detail.headers,
+    remoteAddress: detail.remoteAddress,
+    remotePort: detail.remotePort,
+    forwardedFor: detail.forwardedFor,
+    declaredLength: detail.declaredLength,
+    durationMs: detail.durationMs,
+  };
+  if (detail.annotations) capture.annotations = detail.annotations;
+  return capture;
+}
+
+/** First header value by case-insensitive name. */
+export function headerValue(headers: Array<[string, string]>, name: string): string | null {
+  const lower = name.toLowerCase();
+  for (const [k, v] of headers) if (k.toLowerCase() === lower) return v;
+  return null;
+}
