@@ -81,7 +81,8 @@ export function CodeView({
           EditorView.contentAttributes.of(ariaLabel ? { 'aria-label': ariaLabel } : {}),
           c.lang.of(languageExtension(language)),
           c.wrap.of(wrap ? EditorView.lineWrapping : []),
-          c.ro.of([EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)]),
+          // Read-only stays focusable (editable), so keyboard search, selection and copy work.
+          c.ro.of(EditorState.readOnly.of(readOnly)),
           EditorView.updateListener.of((u) => {
             if (u.docChanged) onChangeRef.current?.(u.state.doc.toString());
           }),
@@ -111,7 +112,7 @@ export function CodeView({
   }, [wrap]);
   useEffect(() => {
     viewRef.current?.dispatch({
-      effects: compartments.current.ro.reconfigure([EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)]),
+      effects: compartments.current.ro.reconfigure(EditorState.readOnly.of(readOnly)),
     });
   }, [readOnly]);
 

@@ -26,6 +26,7 @@ export function explainError(err: unknown): string {
     err instanceof Error ? err.message : typeof err === 'object' && err !== null && 'message' in err ? String((err as { message: unknown }).message) : String(err);
   const code = errorCode(err);
   const hint = code ? hints[code] : undefined;
-  if (!hint || message.includes(hint)) return message;
+  // Engine messages often say what to do already; one piece of advice is enough.
+  if (!hint || message.includes(hint) || /\b(pick|choose|try|use|free|check|restart)\b/i.test(message)) return message;
   return `${message.replace(/[.\s]+$/, '')}. ${hint}`;
 }
