@@ -50,3 +50,10 @@ export function seconds(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   return s === 1 ? '1 s' : `${s} s`;
 }
+
+/** The localtunnel client's own error texts, reworded to match ours. */
+export function libraryReason(message: string): string {
+  const refused = /^connection refused: (\S+) \(check your firewall settings\)$/.exec(message);
+  if (refused) return `connection refused by ${refused[1]}`;
+  return message;
+}

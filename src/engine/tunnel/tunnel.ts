@@ -1,7 +1,7 @@
 import type { TunnelState } from '../../shared/model/tunnel';
 import { SwitchboardError, toErrorShape } from '../../shared/errors';
 import { probeTunnel, requestTunnel, type TunnelAssignment } from './handshake';
-import { seconds } from './reasons';
+import { libraryReason, seconds } from './reasons';
 import { startSession, type Session } from './session';
 
 /** Waits between reconnect attempts: quick at first, then every 30 s (ngrok-like persistence). */
@@ -192,7 +192,8 @@ export class ManagedTunnel {
         onRequest: () => {
           if (online) this.minor({ requestCount: this.state.requestCount + 1 });
         },
-        onLost: (reason) => {
+        onLost: (raw) => {
+          const reason = libraryReason(raw);
           if (!online) {
             onFail?.(new SwitchboardError('TUNNEL_UNREACHABLE', `tunnel server unreachable: ${reason}`));
             return;

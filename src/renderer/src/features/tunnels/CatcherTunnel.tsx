@@ -57,11 +57,13 @@ export function CatcherTunnel({ catcher }: { catcher: CatcherState }) {
   return (
     <div className="tn-block" data-testid="tunnel-line" data-status={tunnel.status}>
       <div className="tn-line">
-        <button type="button" className={`tn-badge tn-${summary.tone}`} data-testid="tunnel-status" title={summary.detail ?? summary.label} onClick={() => setDialog(true)}>
-          <span className="tn-dot" />
-          <span className="truncate">{summary.label}</span>
-        </button>
-        <span className="grow" />
+        <span className="tn-status grow" data-testid="tunnel-status" role="status">
+          <button type="button" className={`tn-badge tn-${summary.tone}`} title={summary.detail ?? `${summary.label} — details and options`} onClick={() => setDialog(true)}>
+            <span className="tn-dot" />
+            <span className="truncate">{summary.label}</span>
+          </button>
+          {summary.progress && <span className="tn-progress"> · {summary.progress}</span>}
+        </span>
         <button type="button" className="icon-btn tn-small" title="Close the public URL" aria-label={`Close the public URL of ${catcher.name}`} disabled={pending} onClick={() => void closeTunnel(id)}>
           <Icon name="close" size={12} />
         </button>
@@ -92,7 +94,7 @@ export function CatcherTunnel({ catcher }: { catcher: CatcherState }) {
             <div className="mono tn-was">
               was <s>{tunnel.urlChange.previous}</s>
             </div>
-            <div className="row" style={{ marginTop: 4 }}>
+            <div className="tn-actions">
               <CopyButton text={tunnel.urlChange.current} label="Copy new URL" what="New public URL" withText />
               <button type="button" className="btn small" onClick={() => void acknowledgeUrlChange(id)}>
                 I updated my senders

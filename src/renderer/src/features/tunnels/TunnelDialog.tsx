@@ -71,6 +71,7 @@ export function TunnelDialog({ catcher, onClose }: { catcher: CatcherState; onCl
               <span className="tn-dot" />
               {summary.label}
             </span>
+            {summary.progress && <span className="tn-progress">{summary.progress}</span>}
             {tunnel.status === 'online' && tunnel.maxConnections > 0 && (
               <span className="faint" title="Connections to the tunnel server">
                 {tunnel.connections}/{tunnel.maxConnections} connections · {tunnel.requestCount.toLocaleString()} requests
