@@ -198,6 +198,18 @@ export async function createTunnelService(
         const entry = entries.get(id);
         if (entry?.tunnel) void stop(id, 'the catcher stopped; the tunnel reopens when it starts again');
       }
+    } else if (event.type === 'wsServer.state') {
+      const id = tunnelIdFor({ kind: 'wsServer', id: event.server.id });
+      const entry = entries.get(id);
+      if (entry?.tunnel && (event.server.status === 'stopped' || event.server.status === 'error')) {
+        void stop(id, 'the WebSocket server stopped; expose it again once it runs');
+      }
+    } else if (event.type === 'wsServer.removed' && entries.has(tunnelIdFor({ kind: 'wsServer', id: event.id }))) {
+      const id = tunnelIdFor({ kind: 'wsServer', id: event.id });
+      void stop(id).then(() => {
+        entries.delete(id);
+        ctx.emit({ type: 'tunnel.removed', id });
+      });
     } else if (event.type === 'catcher.removed') {
       const id = tunnelIdFor({ kind: 'catcher', id: event.id });
       void stop(id).then(() => {
