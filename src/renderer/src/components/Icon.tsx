@@ -27,6 +27,7 @@ const paths = {
   chevronDown: 'M4 6l4 4 4-4',
   chevronRight: 'M6 4l4 4-4 4',
   dot: 'M8 10a2 2 0 1 0 0-4 2 2 0 0 0 0 4Z',
+  filter: 'M2 3h12l-4.5 5.5V13l-3 1.5v-6z',
   file: 'M4 1.5h5l3.5 3.5v9.5h-8.5zM9 1.5V5h3.5',
   scissors: 'M4.5 6a1.75 1.75 0 1 0 0-3.5 1.75 1.75 0 0 0 0 3.5ZM4.5 13.5a1.75 1.75 0 1 0 0-3.5 1.75 1.75 0 0 0 0 3.5ZM6 5.2l8 6.3M6 10.8l8-6.3',
 } as const;

@@ -1,4 +1,5 @@
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
+import { loadPref, savePref } from '../../components/persist';
 import type { CaptureSummary } from '../../../../shared/model/catcher';
 import { MethodBadge, StatusBadge } from '../../components/Badges';
 import { formatBytes, formatRelative, formatTimestamp } from '../../components/format';
@@ -26,7 +27,11 @@ export function CaptureList() {
   });
   const names = new Map(s.catchers.map((c) => [c.id, c.name]));
   const toolFilters = useTools((t) => t.filters);
-  const filtering = s.text.trim() !== '' || s.method !== '' || toolFiltersActive(toolFilters);
+  const toolsActive = toolFiltersActive(toolFilters);
+  const filtering = s.text.trim() !== '' || s.method !== '' || toolsActive;
+  // More filters fold away so the list keeps its height; they stay open while one is set.
+  const [moreOpen, setMoreOpen] = useState(() => loadPref('webhooks:moreFilters', false));
+  const showMore = moreOpen || toolsActive;
 
   return (
     <section className="wh-list" aria-label="Captures">
@@ -63,6 +68,19 @@ export function CaptureList() {
         </select>
         <button
           type="button"
+          className={`icon-btn ${showMore ? 'active' : ''} ${toolsActive ? 'has-dot' : ''}`}
+          title="More filters: signature, status answered, duplicates, time range"
+          aria-label="More filters"
+          aria-expanded={showMore}
+          onClick={() => {
+            setMoreOpen(!moreOpen);
+            savePref('webhooks:moreFilters', !moreOpen);
+          }}
+        >
+          <Icon name="filter" size={14} />
+        </button>
+        <button
+          type="button"
           className={`icon-btn ${s.paused ? 'active' : ''}`}
           title={s.paused ? 'Resume the live list' : 'Pause the live list (captures keep being stored)'}
           aria-label={s.paused ? 'Resume' : 'Pause'}
@@ -88,7 +106,7 @@ export function CaptureList() {
           <Icon name="trash" size={14} />
         </button>
       </div>
-      <ToolFilters />
+      {showMore && <ToolFilters />}
       <div className="wh-list-meta faint">
         <span data-testid="capture-total">
           {s.listLoading && s.captures.length === 0

@@ -15,7 +15,7 @@ export default function Webhooks() {
       min={200}
       max={480}
       first={<CatcherSidebar />}
-      second={<SplitPane storageKey="webhooks.list" fraction initial={0.5} min={340} max={1400} first={<CaptureList />} second={<CaptureDetail />} />}
+      second={<SplitPane storageKey="webhooks.list" fraction initial={0.54} min={340} max={1400} first={<CaptureList />} second={<CaptureDetail />} />}
     />
   );
 }
