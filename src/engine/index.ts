@@ -7,6 +7,8 @@ import { createCatcherService } from './catcher/service';
 import { createHttpService } from './http/service';
 import { createTunnelService } from './tunnel/service';
 import { createSocketService } from './sockets/service';
+import { createWebhookToolsService, type SecretBox } from './webhookTools/service';
+import { catcherPort } from './webhookTools/catcherAdapter';
 
 export type { EngineDeps, EngineLimits } from './service';
 
@@ -14,6 +16,8 @@ export interface EngineOptions {
   dataDir: string;
   limits?: Partial<EngineLimits>;
   door?: ServiceContext['door'];
+  /** How webhook signing secrets are kept at rest; the Electron shell passes safeStorage. Default: plain. */
+  secretBox?: SecretBox;
 }
 
 export interface Engine {
@@ -66,6 +70,16 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     },
   });
   services.push(tunnels);
+  const webhookTools = await createWebhookToolsService(ctx, {
+    catcher: catcherPort(catchers),
+    sender: http.api,
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    ...(options.secretBox ? { secretBox: options.secretBox } : {}),
+  });
+  services.push(webhookTools);
 
   const handlers: Handlers = {};
   for (const service of services) Object.assign(handlers, service.handlers);

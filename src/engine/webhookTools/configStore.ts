@@ -167,6 +167,11 @@ export class ToolsConfigStore {
   }
 
   addSecret(catcherId: string, scheme: SignatureScheme, secret: string, label: string, ephemeral: boolean): SecretInfo {
+    const same = this.secretsFor(catcherId).find((s) => s.scheme === scheme && s.secret === secret);
+    if (same) {
+      const info = this.get(catcherId).secrets.find((s) => s.id === same.id);
+      if (info) return info;
+    }
     const id = `sec_${randomUUID().slice(0, 8)}`;
     if (ephemeral) {
       const list = this.ephemeral.get(catcherId) ?? [];

@@ -265,7 +265,8 @@ export async function createWebhookToolsService(ctx: ServiceContext, deps: Webho
         validateSecret(p.scheme, p.secret);
         const n = store.get(p.catcherId).secrets.filter((s) => s.scheme === p.scheme).length;
         store.addSecret(p.catcherId, p.scheme, p.secret, p.label?.trim() || `${SIGNATURE_SCHEME_LABELS[p.scheme]}${n ? ` ${n + 1}` : ''}`, p.ephemeral);
-        reverifyCatcher(p.catcherId);
+        // Session-only secrets come from the CLI for one run: no background re-check.
+        if (!p.ephemeral) reverifyCatcher(p.catcherId);
         return emitConfig(p.catcherId);
       },
       'webhookTools.secrets.remove': async (p) => {

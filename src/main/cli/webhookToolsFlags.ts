@@ -1,0 +1,89 @@
+import type { Engine } from '../../engine';
+import { SIGNATURE_SCHEMES, type SignatureScheme } from '../../shared/model/webhookTools';
+import type { Capture } from '../../shared/model/catcher';
+
+// `switchboard catch` flags for the webhook tools (issue 6): --secret SCHEME:SECRET (repeatable),
+// --forward URL, --answer-from-target. Kept here so catch.ts only wires them in.
+
+export const TOOL_FLAG_OPTIONS = {
+  secret: { type: 'string', multiple: true },
+  forward: { type: 'string' },
+  'answer-from-target': { type: 'boolean' },
+} as const;
+
+export const TOOL_FLAG_HELP = `      --secret SCHEME:SECRET  Verify signatures (repeatable); SCHEME is one of
+                              ${SIGNATURE_SCHEMES.join(', ')}
+                              (discord takes the application's public key, hex).
+                              Saved with the catcher (plainly, in the data directory) so
+                              'captures replay --resign' can use it; never exported.
+      --forward URL           Relay every request (exact bytes) to URL + its path
+      --answer-from-target    Answer senders with the forward target's response`;
+
+export interface ToolFlags {
+  secrets: Array<{ scheme: SignatureScheme; secret: string }>;
+  forward: string | null;
+  answerFromTarget: boolean;
+}
+
+/** Throws Error with a usage message on bad input. */
+export function parseToolFlags(values: { secret?: string[]; forward?: string; 'answer-from-target'?: boolean }): ToolFlags {
+  const secrets: ToolFlags['secrets'] = [];
+  for (const raw of values.secret ?? []) {
+    const i = raw.indexOf(':');
+    const scheme = (i > 0 ? raw.slice(0, i) : '').toLowerCase();
+    if (!(SIGNATURE_SCHEMES as readonly string[]).includes(scheme) || i === raw.length - 1) {
+      throw new Error(`--secret must be SCHEME:SECRET with SCHEME one of ${SIGNATURE_SCHEMES.join(', ')} (got "${raw.slice(0, 40)}")`);
+    }
+    secrets.push({ scheme: scheme as SignatureScheme, secret: raw.slice(i + 1) });
+  }
+  const forward = values.forward?.trim() || null;
+  if (forward && !/^https?:\/\/\S+$/.test(forward)) throw new Error(`--forward needs an http:// or https:// URL (got "${forward}")`);
+  if (values['answer-from-target'] && !forward) throw new Error('--answer-from-target needs --forward URL');
+  return { secrets, forward, answerFromTarget: !!values['answer-from-target'] };
+}
+
+/** Configure a catcher (secrets, forward target) before traffic arrives; a repeated secret is kept once. */
+export async function applyToolFlags(engine: Engine, catcherId: string, flags: ToolFlags): Promise<void> {
+  for (const s of flags.secrets) {
+    await engine.invoke('webhookTools.secrets.add', { catcherId, scheme: s.scheme, secret: s.secret });
+  }
+  await engine.invoke('webhookTools.config.update', {
+    catcherId,
+    forward: { target: flags.forward ?? '', answerMode: flags.answerFromTarget ? 'target' : 'configured' },
+  });
+}
+
+/** The `signature` and `forward` fields of a capture line in `--json` output. */
+export function toolJsonFields(c: Capture): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const sig = c.annotations?.signature;
+  if (sig) out.signature = { scheme: sig.scheme, status: sig.status, reason: sig.reason };
+  const f = c.annotations?.forward;
+  if (f) out.forward = 'error' in f ? { target: f.target, error: { code: f.error.code, message: f.error.message }, durationMs: f.durationMs } : { target: f.target, status: f.status, durationMs: f.durationMs };
+  if (c.annotations?.ruleId) out.ruleId = c.annotations.ruleId;
+  if (c.duplicateOf) out.duplicateOf = c.duplicateOf;
+  return out;
+}
+
+/**
+ * With forwarding on, a capture line waits (bounded) for the forward result so it can carry it.
+ * Resolves with the capture as stored at that point.
+ */
+export async function waitForForward(engine: Engine, id: string, timeoutMs: number): Promise<Capture> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const c = await engine.invoke('captures.get', { id });
+    if (c.annotations?.forward || Date.now() >= deadline) return c;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(done, Math.max(10, deadline - Date.now()));
+      const off = engine.on((e) => {
+        if (e.type === 'capture.updated' && e.capture.id === id) done();
+      });
+      function done() {
+        clearTimeout(t);
+        off();
+        resolve();
+      }
+    });
+  }
+}
