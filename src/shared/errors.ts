@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   // Store
   STORE_WRITE_FAILED: 'A capture could not be made durable (disk full, permissions); the sender got 503.',
   STORE_CORRUPT: 'A store file could not be read; the damaged tail was skipped.',
+  STORE_LOCKED: 'Another running Switchboard process (desktop, serve or CLI) uses this data directory; close it or pick another --data-dir.',
   // Tunnel
   TUNNEL_UNREACHABLE: 'The tunnel server could not be reached (DNS, refused, TLS).',
   TUNNEL_TIMEOUT: 'The tunnel did not come online within the configured time.',
@@ -63,6 +64,8 @@ export const ERROR_CODES = {
   WEB_UNAUTHORIZED: 'Missing or wrong token.',
   WEB_FORBIDDEN_HOST: 'Host header is not loopback/localhost (DNS rebinding defence).',
   WEB_FORBIDDEN_ORIGIN: 'Origin is not the web door itself.',
+  // Desktop shell
+  IPC_FORBIDDEN_SENDER: 'An IPC call came from a frame that is not the Switchboard window itself (an iframe, a navigated page); it was refused.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -3,10 +3,11 @@ import { Worker } from 'node:worker_threads';
 import type { TunnelAssignment } from './handshake';
 import { WORKER_SOURCE } from './workerSource';
 
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite injects its own module-level `require` shim into the ESM main bundle.
+const requireFromHere = createRequire(import.meta.url);
 const LIBRARY = {
-  tunnelPath: require.resolve('localtunnel/lib/Tunnel.js'),
-  transformerPath: require.resolve('localtunnel/lib/HeaderHostTransformer.js'),
+  tunnelPath: requireFromHere.resolve('localtunnel/lib/Tunnel.js'),
+  transformerPath: requireFromHere.resolve('localtunnel/lib/HeaderHostTransformer.js'),
 };
 
 export interface SessionEvents {

@@ -13,7 +13,6 @@ const BASE_DIRECTIVES: ReadonlyArray<readonly [string, string]> = [
   ['font-src', "'self' data:"],
   ['connect-src', "'self'"],
   ['frame-src', 'blob: data:'],
-  ['worker-src', "'self' blob:"],
   ['object-src', "'none'"],
   ['base-uri', "'none'"],
   ['form-action', "'none'"],
