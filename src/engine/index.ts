@@ -7,6 +7,7 @@ import { createCatcherService } from './catcher/service';
 import { createHttpService } from './http/service';
 import { createTunnelService } from './tunnel/service';
 import { createSocketService } from './sockets/service';
+import { createWorkspaceService } from './workspace/service';
 import { createWebhookToolsService, type SecretBox } from './webhookTools/service';
 import { catcherPort } from './webhookTools/catcherAdapter';
 
@@ -80,6 +81,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     ...(options.secretBox ? { secretBox: options.secretBox } : {}),
   });
   services.push(webhookTools);
+
+  const workspace = await createWorkspaceService(ctx, { http: http.api, ...(options.secretBox ? { secretBox: options.secretBox } : {}) });
+  services.push(workspace);
 
   const handlers: Handlers = {};
   for (const service of services) Object.assign(handlers, service.handlers);

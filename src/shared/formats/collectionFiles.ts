@@ -16,6 +16,7 @@ import {
   type CollectionItem,
   type Environment,
   type SkippedItem,
+  type TreeNode,
   type VariableDef,
 } from '../model/workspace';
 import { slugify, uniqueName } from './specHelpers';
@@ -390,4 +391,64 @@ export function filesToCollection(files: FileEntry[], fallbackName: string): { c
   const collection: Collection = { ...folder, variables: meta?.variables ?? [] };
   if (meta?.auth) collection.auth = meta.auth;
   return { collection, problems };
+}
+
+/**
+ * The tree of a collection for the sidebar, with each request's file path (prefixed by `prefix`,
+ * the collection's folder in the workspace). Unreadable files become problems.
+ */
+export function collectionTree(
+  files: FileEntry[],
+  prefix: string,
+): { children: TreeNode[]; problems: SkippedItem[] } {
+  const problems: SkippedItem[] = [];
+  const byPath = new Map(files.map((f) => [f.path, f.text]));
+  const walk = (dir: string, isRoot: boolean): TreeNode[] => {
+    let order: string[] = [];
+    const metaText = byPath.get(`${dir}${isRoot ? COLLECTION_FILE : FOLDER_FILE}`);
+    if (metaText !== undefined) {
+      try {
+        order = (isRoot ? parseCollectionMeta(metaText, '') : parseFolderMeta(metaText, '')).order;
+      } catch {
+        // reported by filesToCollection / the folder node below
+      }
+    }
+    const requests = new Map<string, string>();
+    const folders = new Set<string>();
+    for (const p of byPath.keys()) {
+      if (!p.startsWith(dir)) continue;
+      const rest = p.slice(dir.length);
+      const slash = rest.indexOf('/');
+      if (slash >= 0) {
+        const sub = rest.slice(0, slash);
+        if (!(isRoot && sub === ENVIRONMENTS_DIR)) folders.add(sub);
+      } else if (rest.endsWith(REQUEST_SUFFIX)) requests.set(rest.slice(0, -REQUEST_SUFFIX.length), p);
+    }
+    const out: TreeNode[] = [];
+    for (const entry of orderEntries([...new Set([...requests.keys(), ...folders])], order)) {
+      const reqPath = requests.get(entry);
+      if (reqPath !== undefined) {
+        try {
+          const r = parseRequest(byPath.get(reqPath) ?? '', entry);
+          out.push({ kind: 'request', name: r.name, path: `${prefix}${reqPath}`, method: r.spec.method, url: r.spec.url });
+        } catch (err) {
+          problems.push({ where: `${prefix}${reqPath}`, reason: err instanceof Error ? err.message : String(err) });
+        }
+      }
+      if (folders.has(entry)) {
+        let name = entry;
+        const fm = byPath.get(`${dir}${entry}/${FOLDER_FILE}`);
+        if (fm !== undefined) {
+          try {
+            name = parseFolderMeta(fm, entry).name;
+          } catch (err) {
+            problems.push({ where: `${prefix}${dir}${entry}/${FOLDER_FILE}`, reason: err instanceof Error ? err.message : String(err) });
+          }
+        }
+        out.push({ kind: 'folder', name, path: `${prefix}${dir}${entry}`, children: walk(`${dir}${entry}/`, false) });
+      }
+    }
+    return out;
+  };
+  return { children: walk('', true), problems };
 }
