@@ -93,12 +93,14 @@ export function startCatchTunnel(
 ): () => void {
   const id = `catcher:${catcherId}`;
   let lastKey = '';
+  let stopping = false;
   const print = (t: TunnelState) => {
     const key = `${t.status}|${t.attempt}|${t.url}|${t.urlChange?.current ?? ''}`;
     if (key === lastKey) return;
     lastKey = key;
     const line = tunnelLine(t);
     output.write(output.json ? JSON.stringify(line) : humanLine(t, line));
+    if (stopping && t.status === 'closed') off();
   };
   const off = engine.on((event) => {
     if (event.type === 'tunnel.state' && event.tunnel.id === id) print(event.tunnel);
@@ -123,5 +125,10 @@ export function startCatchTunnel(
         );
       }
     });
-  return off;
+  // Keep listening while the run shuts down, so the final "closed" line is printed too (the engine
+  // drops every listener when it closes anyway).
+  return () => {
+    stopping = true;
+    if (lastKey.startsWith('closed|') || lastKey === 'failed') off();
+  };
 }
