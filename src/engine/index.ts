@@ -17,6 +17,8 @@ export interface EngineOptions {
   dataDir: string;
   limits?: Partial<EngineLimits>;
   door?: ServiceContext['door'];
+  /** False for one-off CLI runs: saved catchers stay stopped (default true). */
+  restoreCatchers?: boolean;
   /** How webhook signing secrets are kept at rest; the Electron shell passes safeStorage. Default: plain. */
   secretBox?: SecretBox;
 }
@@ -42,6 +44,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     dataDir,
     limits,
     door: options.door ?? 'test',
+    restoreCatchers: options.restoreCatchers ?? true,
     emit(event) {
       for (const listener of listeners) {
         try {

@@ -40,6 +40,8 @@ export interface ServiceContext {
   dataDir: string;
   limits: EngineLimits;
   door: 'electron' | 'web' | 'cli' | 'test';
+  /** Start the catchers that were running when the data directory was last used (default true). */
+  restoreCatchers?: boolean;
   emit(event: EngineEvent): void;
 }
 

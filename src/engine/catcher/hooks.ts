@@ -1,5 +1,8 @@
 import type { HeaderPairs } from '../../shared/model/common';
-import type { Capture, CaptureSummary, CatcherState } from '../../shared/model/catcher';
+import type { z } from 'zod';
+import type { Capture, CaptureSummary, CatcherState, catcherSettingsSchema } from '../../shared/model/catcher';
+
+export type CatcherSettingsInput = z.input<typeof catcherSettingsSchema>;
 import type { CaptureAnnotations } from '../../shared/model/webhookTools';
 
 // Extension points for the webhook tools (signatures, forward, replay, mock rules; issue 6) and the
@@ -51,6 +54,8 @@ export interface CapturePatch {
 
 /** What other engine services may use (passed as `deps.catchers`). */
 export interface CatcherApi {
+  /** A running catcher that is not saved in catchers.json (CLI `catch`); its captures are stored as usual. */
+  createTransient(settings: CatcherSettingsInput): Promise<CatcherState>;
   getCatcher(id: string): CatcherState | null;
   listCatchers(): CatcherState[];
   getCapture(id: string): Promise<Capture | null>;

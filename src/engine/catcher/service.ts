@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { CommandParams } from '../../shared/contract';
-import type { CaptureSummary, CatcherSettings, CatcherState, CatcherStatus } from '../../shared/model/catcher';
+import { catcherSettingsSchema, type CaptureSummary, type CatcherSettings, type CatcherState, type CatcherStatus } from '../../shared/model/catcher';
 import type { EngineErrorShape } from '../../shared/errors';
 import { SwitchboardError, toErrorShape } from '../../shared/errors';
 import type { Handlers, Service, ServiceContext } from '../service';
-import { CaptureStore, type StoreEntry } from '../store/captureStore';
+import { CaptureStore, StoreLockedError, type StoreEntry } from '../store/captureStore';
 import { seqFromId } from '../store/codec';
 import { ENGINE_VERSION } from '../version';
 import { handleRequest } from './handler';
@@ -29,6 +29,8 @@ interface Runtime {
   listener: CatcherListener | null;
   /** The user wants it running (survives engine restarts). */
   wanted: boolean;
+  /** Lives only as long as this engine (CLI `catch`): never written to catchers.json. */
+  transient: boolean;
   stateTimer: NodeJS.Timeout | null;
 }
 
@@ -41,7 +43,10 @@ function urlFor(host: string, port: number): string {
 }
 
 export async function createCatcherService(ctx: ServiceContext): Promise<CatcherService> {
-  const store = await CaptureStore.open(path.join(ctx.dataDir, 'captures'));
+  const store = await CaptureStore.open(path.join(ctx.dataDir, 'captures')).catch((err: unknown) => {
+    if (err instanceof StoreLockedError) throw new SwitchboardError('STORE_LOCKED', err.message, { pid: err.pid });
+    throw err;
+  });
   const runtimes = new Map<string, Runtime>();
   const stateListeners = new Set<(s: CatcherState) => void>();
   const captureListeners = new Set<(s: CaptureSummary) => void>();
@@ -76,7 +81,7 @@ export async function createCatcherService(ctx: ServiceContext): Promise<Catcher
   };
 
   const persist = (): void => {
-    const list: SavedCatcher[] = [...runtimes.values()].map((rt) => ({
+    const list: SavedCatcher[] = [...runtimes.values()].filter((rt) => !rt.transient).map((rt) => ({
       id: rt.id,
       settings: rt.settings,
       running: rt.wanted,
@@ -177,11 +182,12 @@ export async function createCatcherService(ctx: ServiceContext): Promise<Catcher
       error: null,
       listener: null,
       wanted: saved.running,
+      transient: false,
       stateTimer: null,
     };
     runtimes.set(rt.id, rt);
   }
-  for (const rt of runtimes.values()) if (rt.wanted) await start(rt).catch(() => undefined);
+  if (ctx.restoreCatchers !== false) for (const rt of runtimes.values()) if (rt.wanted) await start(rt).catch(() => undefined);
   if (runtimes.size > 0) persist();
 
   const resolveSeq = (id: string): number => {
@@ -213,28 +219,20 @@ export async function createCatcherService(ctx: ServiceContext): Promise<Catcher
     return { har: JSON.stringify(harLog(out, ENGINE_VERSION), null, 2), count: out.length };
   };
 
-  const handlers: Handlers = {
-    'engine.info': async () => ({
-      version: ENGINE_VERSION,
-      dataDir: ctx.dataDir,
-      door: ctx.door,
-      captureCount: store.count,
-      storeError,
-    }),
-    'catchers.list': async () => [...runtimes.values()].map(state),
-    'catchers.create': async (p) => {
-      const { start: startNow, ...settings } = p;
-      const rt: Runtime = {
-        id: `k${randomBytes(5).toString('hex')}`,
-        settings,
-        status: 'stopped',
-        boundPort: null,
-        lastPort: null,
-        error: null,
-        listener: null,
-        wanted: startNow,
-        stateTimer: null,
-      };
+  const createCatcher = async (p: CommandParams<'catchers.create'>, transient: boolean): Promise<CatcherState> => {
+    const { start: startNow, ...settings } = p;
+    const rt: Runtime = {
+      id: `k${randomBytes(5).toString('hex')}`,
+      settings,
+      status: 'stopped',
+      boundPort: null,
+      lastPort: null,
+      error: null,
+      listener: null,
+      wanted: startNow,
+      transient,
+      stateTimer: null,
+    };
       // A catcher that cannot bind is not created: the dialog shows the error and the user picks again.
       if (startNow) {
         runtimes.set(rt.id, rt);
@@ -251,7 +249,18 @@ export async function createCatcherService(ctx: ServiceContext): Promise<Catcher
       }
       persist();
       return state(rt);
-    },
+  };
+
+  const handlers: Handlers = {
+    'engine.info': async () => ({
+      version: ENGINE_VERSION,
+      dataDir: ctx.dataDir,
+      door: ctx.door,
+      captureCount: store.count,
+      storeError,
+    }),
+    'catchers.list': async () => [...runtimes.values()].map(state),
+    'catchers.create': async (p) => createCatcher(p, false),
     'catchers.update': async ({ id, settings }) => {
       const rt = get(id);
       const before = rt.settings;
@@ -327,6 +336,7 @@ export async function createCatcherService(ctx: ServiceContext): Promise<Catcher
   };
 
   const api: CatcherApi = {
+    createTransient: (settings) => createCatcher({ ...catcherSettingsSchema.parse(settings), start: true }, true),
     getCatcher: (id) => {
       const rt = runtimes.get(id);
       return rt ? state(rt) : null;

@@ -25,6 +25,48 @@ export interface StoreOptions {
   segmentBodyBytes?: number;
   /** …or when the current .idx file passes this size. */
   segmentIndexBytes?: number;
+  /**
+   * Open without the writer's lock (another process may be writing): nothing is repaired or written,
+   * a torn tail is only skipped. For `switchboard captures list/export`.
+   */
+  readOnly?: boolean;
+}
+
+/** Thrown when another live process holds the store. */
+export class StoreLockedError extends Error {
+  readonly code = 'STORE_LOCKED';
+  constructor(
+    readonly dir: string,
+    readonly pid: number,
+  ) {
+    super(`The capture store in ${dir} is in use by another Switchboard process (pid ${pid}). Close it, or use another --data-dir.`);
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** One writer per store: a LOCK file with our pid; a lock left by a dead process is taken over. */
+function takeLock(dir: string): string {
+  const file = path.join(dir, 'LOCK');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return file;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number(fs.readFileSync(file, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) throw new StoreLockedError(dir, pid);
+      fs.rmSync(file, { force: true });
+    }
+  }
+  throw new StoreLockedError(dir, -1);
 }
 
 export interface AppendInput {
@@ -105,12 +147,13 @@ export class CaptureStore {
   private flushQueued = false;
   private closed = false;
   private readonly interner = new Interner();
+  private lockFile: string | null = null;
   private searchCache: { text: string; upto: number; matches: Set<number> } | null = null;
   readonly repairs: RepairNote[] = [];
 
   private constructor(
     readonly dir: string,
-    private readonly opts: Required<StoreOptions>,
+    private readonly opts: Required<Omit<StoreOptions, 'readOnly'>> & { readOnly: boolean },
   ) {}
 
   static async open(dir: string, options: StoreOptions = {}): Promise<CaptureStore> {
@@ -118,8 +161,15 @@ export class CaptureStore {
     const store = new CaptureStore(dir, {
       segmentBodyBytes: options.segmentBodyBytes ?? DEFAULT_SEGMENT_BODY,
       segmentIndexBytes: options.segmentIndexBytes ?? DEFAULT_SEGMENT_INDEX,
+      readOnly: options.readOnly ?? false,
     });
-    await store.load();
+    if (!store.opts.readOnly) store.lockFile = takeLock(dir);
+    try {
+      await store.load();
+    } catch (err) {
+      if (store.lockFile) fs.rmSync(store.lockFile, { force: true });
+      throw err;
+    }
     return store;
   }
 
@@ -147,6 +197,10 @@ export class CaptureStore {
       .sort((a, b) => a - b);
     for (const n of numbers) this.loadSegment(n);
     const last = numbers.at(-1);
+    if (this.opts.readOnly) {
+      this.current = { n: (last ?? 0) + 1, idxFd: -1, bodyFd: -1, idxSize: 0, bodySize: 0 };
+      return;
+    }
     if (last !== undefined) {
       this.current = await this.openSegment(last);
     } else {
@@ -199,6 +253,10 @@ export class CaptureStore {
         if (rec.nextSeq > this.nextSeq) this.nextSeq = rec.nextSeq;
       }
       pos = r.next;
+    }
+    if (this.opts.readOnly) {
+      if (problem !== null) this.repairs.push({ segment: n, file: idxPath, droppedBytes: buf.length - pos, reason: `${problem} (skipped, not repaired: read-only)` });
+      return;
     }
     if (problem !== null) {
       // A crash can leave a half-written batch: cut both files back to the last whole record so
@@ -272,6 +330,7 @@ export class CaptureStore {
 
   /** Resolves once the capture is on disk (fdatasync), with its index entry. */
   append(input: AppendInput): Promise<StoreEntry> {
+    if (this.opts.readOnly) return Promise.reject(new Error('capture store is open read-only'));
     if (this.closed) return Promise.reject(new Error('capture store is closed'));
     const seq = this.nextSeq++;
     return new Promise<StoreEntry>((resolve, reject) => {
@@ -560,9 +619,10 @@ export class CaptureStore {
     this.closed = true;
     this.queueFlush();
     await this.chain;
-    await closeFile(this.current.idxFd);
-    await closeFile(this.current.bodyFd);
+    if (this.current.idxFd >= 0) await closeFile(this.current.idxFd);
+    if (this.current.bodyFd >= 0) await closeFile(this.current.bodyFd);
     for (const [, fd] of this.readFds) await closeFile(fd);
     this.readFds.clear();
+    if (this.lockFile) fs.rmSync(this.lockFile, { force: true });
   }
 }

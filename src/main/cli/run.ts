@@ -2,6 +2,8 @@ export type CliCommand = (argv: string[]) => Promise<number>;
 
 /** Subcommands register here, each in its own file under ./commands. */
 const subcommands: Record<string, () => Promise<CliCommand>> = {
+  catch: async () => (await import('./commands/catch')).catchCommand,
+  captures: async () => (await import('./commands/captures')).capturesCommand,
   send: async () => (await import('./commands/send')).sendCommand,
   serve: async () => (await import('./commands/serve')).serveCommand,
   ws: async () => (await import('./commands/ws')).wsCommand,
