@@ -65,7 +65,7 @@ export function ReplayDialog({ ids, capture, onClose }: { ids: string[]; capture
   }, [capture, scheme, hasSecret]);
 
   const effectiveUrl = useForward && target ? (capture ? joinTarget(target, capture.url) : target) : url;
-  const canSend = !busy && (useForward ? !!target : /^https?:\/\/\S+$/.test(url.trim()));
+  const canSend = !busy && (useForward && target ? true : /^https?:\/\/\S+$/.test(url.trim()));
 
   const send = async () => {
     setBusy(true);
