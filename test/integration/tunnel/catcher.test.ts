@@ -11,6 +11,7 @@ import type { EngineEvent } from '../../../src/shared/contract';
 import type { TunnelState } from '../../../src/shared/model/tunnel';
 import { startLocaltunnelServer, type LocaltunnelFixture } from '../../fixtures/localtunnelServer';
 import { StateLog, viaTunnel } from './helpers';
+import { bypassCurl } from '../../../src/renderer/src/features/tunnels/words';
 
 // A real catcher exposed through the real localtunnel client, via the engine's contract.
 
@@ -104,6 +105,21 @@ describe('exposing a catcher', () => {
     expect(outcome).not.toMatch(/^error/);
     const items = await waitCaptures(engine, 1);
     expect(items[0]).toMatchObject({ method: 'GET', url: '/socket' });
+  });
+
+  test('the curl command the UI offers gets past the browser interstitial', async () => {
+    const fx = await fixture({ interstitial: true });
+    const { engine } = await engineAt(tempDir());
+    const catcher = await engine.invoke('catchers.create', { name: 'interstitial' });
+    const tunnel = await engine.invoke('tunnels.open', { target: { kind: 'catcher', id: catcher.id }, host: fx.url });
+    const browserLike = await viaTunnel(fx.port, tunnel.url ?? '', { headers: { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/130' } });
+    expect(browserLike.status).toBe(511);
+    // Exactly the text the UI puts on the clipboard, run by a shell.
+    const { stdout } = await run('sh', ['-c', bypassCurl(tunnel.url ?? '').replace(/^curl /, 'curl -sS -A "Mozilla/5.0 (X11)" ')]);
+    expect(stdout).toMatch(/^HTTP\/1\.1 200/);
+    const [item] = await waitCaptures(engine, 1);
+    const detail = await engine.invoke('captures.get', { id: item?.id ?? '' });
+    expect(detail.headers).toContainEqual(['Bypass-Tunnel-Reminder', 'true']);
   });
 
   test('options are remembered per catcher: stop closes, start reopens with the same subdomain; restart of the engine too', async () => {
