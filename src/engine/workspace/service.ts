@@ -84,6 +84,8 @@ export async function createWorkspaceService(ctx: ServiceContext, deps: Workspac
   }
   const saveState = (): Promise<void> => writeFileAtomic(stateFile, `${JSON.stringify(state, null, 2)}\n`);
 
+  // One-off CLI runs neither reopen nor remember a workspace: the desktop app's choice stays.
+  const remember = ctx.door !== 'cli';
   let ws: Workspace | null = null;
   let secrets = new SecretStore(path.join(base, 'secrets', 'default.json'), { box, env, ...(deps.secretsFile ? { secretsFile: deps.secretsFile } : {}) });
   secrets.load(null);
@@ -121,23 +123,36 @@ export async function createWorkspaceService(ctx: ServiceContext, deps: Workspac
         .then(() => changed(paths, true))
         .catch(() => undefined);
     });
-    state.lastDir = dir;
-    await saveState();
+    if (remember) {
+      state.lastDir = dir;
+      await saveState();
+    }
     emitCookies();
     return info();
   }
 
-  if (deps.reopen !== false && state.lastDir) {
+  if (deps.reopen !== false && remember && state.lastDir) {
     await open(state.lastDir, false).catch(() => undefined);
   }
 
-  function variables(collection?: string): Record<string, string> {
+  const envFor = (environment: string | null | undefined): string | null => {
+    if (environment === undefined) return active();
+    if (environment !== null && !ws?.environments.has(environment)) {
+      throw new SwitchboardError('NOT_FOUND', `No environment "${environment}" in this workspace.`);
+    }
+    return environment;
+  };
+
+  function variables(collection?: string, environment?: string | null): Record<string, string> {
     if (!ws) return {};
-    return ws.resolve(collection, active()).values;
+    return ws.resolve(collection, envFor(environment)).values;
   }
 
-  async function send(spec: RequestSpec, opts: { collection?: string | undefined; variables?: Record<string, string> | undefined; requestId?: string | undefined; source: string }): Promise<ResponseRecord> {
-    const vars = { ...variables(opts.collection), ...opts.variables };
+  async function send(
+    spec: RequestSpec,
+    opts: { collection?: string | undefined; environment?: string | null | undefined; variables?: Record<string, string> | undefined; requestId?: string | undefined; source: string },
+  ): Promise<ResponseRecord> {
+    const vars = { ...variables(opts.collection, opts.environment), ...opts.variables };
     return deps.http.send(spec, {
       variables: vars,
       cookieJar: jar,
@@ -273,14 +288,15 @@ export async function createWorkspaceService(ctx: ServiceContext, deps: Workspac
         return info();
       },
       'workspace.variables': async (p) => {
-        const table = ws ? ws.resolve(p.collection, active()) : resolveLayers([]);
+        const table = ws ? ws.resolve(p.collection, envFor(p.environment)) : resolveLayers([]);
         return {
           variables: table.rows,
           unresolved: p.spec ? unresolvedVariables(p.spec, table.values) : [],
           missingSecrets: table.missingSecrets,
         };
       },
-      'workspace.send': async (p) => send(p.spec, { collection: p.collection, variables: p.variables, requestId: p.requestId, source: p.source ?? ctx.door }),
+      'workspace.send': async (p) =>
+        send(p.spec, { collection: p.collection, environment: p.environment, variables: p.variables, requestId: p.requestId, source: p.source ?? ctx.door }),
 
       'history.list': async (p) => {
         const { items, total } = await history.list(p);
@@ -340,7 +356,7 @@ export async function createWorkspaceService(ctx: ServiceContext, deps: Workspac
         const environments: string[] = [];
         for (const e of result.environments) environments.push(await w.addEnvironment(e));
         changed(dir ? [dir] : [], false);
-        return { collection: dir, environments, skipped: result.skipped, info: info() };
+        return { format: result.format, collection: dir, environments, skipped: result.skipped, info: info() };
       },
       'export.request': async (p) => {
         let spec = p.spec;

@@ -148,7 +148,14 @@ export const workspaceCommands = {
    * and which names of `spec` are unresolved. Secret values are never returned.
    */
   'workspace.variables': defineCommand<{ variables: ResolvedVariable[]; unresolved: string[]; missingSecrets: string[] }>()(
-    z.object({ collection: collectionSchema.optional(), spec: requestSpecSchema.optional() }).strict(),
+    z
+      .object({
+        collection: collectionSchema.optional(),
+        spec: requestSpecSchema.optional(),
+        /** Use this environment instead of the active one (null: none). */
+        environment: nameSchema.nullable().optional(),
+      })
+      .strict(),
   ),
   /**
    * Sends through the HTTP sender with the workspace's variables (global < collection < active
@@ -160,6 +167,8 @@ export const workspaceCommands = {
         spec: requestSpecSchema,
         collection: collectionSchema.optional(),
         variables: z.record(variableNameSchema, z.string().max(1024 * 1024)).optional(),
+        /** Use this environment instead of the active one (null: none). */
+        environment: nameSchema.nullable().optional(),
         requestId: z.string().min(1).max(200).optional(),
         source: z.string().max(50).optional(),
       })
@@ -195,7 +204,7 @@ export const workspaceCommands = {
     z.object({ text: z.string().min(1).max(64 * 1024 * 1024), format: importFormatSchema.optional() }).strict(),
   ),
   /** Imports into the open workspace as a new collection folder (environments too). */
-  'import.run': defineCommand<{ collection: string | null; environments: string[]; skipped: SkippedItem[]; info: WorkspaceInfo }>()(
+  'import.run': defineCommand<{ format: ImportFormat; collection: string | null; environments: string[]; skipped: SkippedItem[]; info: WorkspaceInfo }>()(
     z
       .object({
         text: z.string().min(1).max(64 * 1024 * 1024),

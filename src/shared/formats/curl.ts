@@ -107,13 +107,20 @@ function tokenize(command: string): string[] {
   return out;
 }
 
+/** As curl does for --data-urlencode: all but A-Z a-z 0-9 - . _ ~ escaped, space as '+'. */
+function curlEscape(s: string): string {
+  return encodeURIComponent(s)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
+}
+
 function urlencodePart(value: string): string {
   // curl --data-urlencode forms: "content", "=content", "name=content", "@file", "name@file".
   const eq = value.indexOf('=');
   const at = value.indexOf('@');
-  if (eq === 0) return encodeURIComponent(value.slice(1));
-  if (eq > 0 && (at < 0 || eq < at)) return `${value.slice(0, eq)}=${encodeURIComponent(value.slice(eq + 1))}`;
-  return encodeURIComponent(value);
+  if (eq === 0) return curlEscape(value.slice(1));
+  if (eq > 0 && (at < 0 || eq < at)) return `${value.slice(0, eq)}=${curlEscape(value.slice(eq + 1))}`;
+  return curlEscape(value);
 }
 
 function parseFormPart(raw: string, literal: boolean): MultipartPart | { error: string } {

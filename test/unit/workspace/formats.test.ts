@@ -150,7 +150,7 @@ describe('curl import (parsing)', () => {
     expect(f.method).toBe('POST');
     expect(f.body).toEqual({ kind: 'multipart', parts: [{ kind: 'text', name: 'a', value: '1', enabled: true }, { kind: 'file', name: 'file', path: '/tmp/x.png', enabled: true, contentType: 'image/png' }] });
     expect(f.settings).toMatchObject({ verifyTls: false, timeoutMs: 2500 });
-    expect(parseCurl(`curl -G -d a=1 --data-urlencode 'q=x y' http://h/s`).spec).toMatchObject({ method: 'GET', url: 'http://h/s?a=1&q=x%20y', body: { kind: 'none' } });
+    expect(parseCurl(`curl -G -d a=1 --data-urlencode 'q=x y' http://h/s`).spec).toMatchObject({ method: 'GET', url: 'http://h/s?a=1&q=x+y', body: { kind: 'none' } });
   });
 
   it('stops at a pipe and rejects what is not curl', () => {
