@@ -4,6 +4,8 @@ export type CliCommand = (argv: string[]) => Promise<number>;
 const subcommands: Record<string, () => Promise<CliCommand>> = {
   catch: async () => (await import('./commands/catch')).catchCommand,
   captures: async () => (await import('./commands/captures')).capturesCommand,
+  import: async () => (await import('./commands/import')).importCommand,
+  run: async () => (await import('./commands/runCollection')).runCollectionCommand,
   send: async () => (await import('./commands/send')).sendCommand,
   serve: async () => (await import('./commands/serve')).serveCommand,
   ws: async () => (await import('./commands/ws')).wsCommand,
