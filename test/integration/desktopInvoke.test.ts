@@ -33,7 +33,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await engine?.close();
-  await new Promise((r) => server?.close(r));
+  if (server) await new Promise((r) => server.close(r));
   rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -50,7 +50,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await door?.close();
   await engine?.close();
-  await new Promise((r) => origin?.close(r));
+  if (origin) await new Promise((r) => origin.close(r));
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(rendererDir, { recursive: true, force: true });
 });
@@ -130,6 +130,14 @@ describe('web door: downloads', () => {
     const res = await request(door.port, '/api/http/responses/no-such-id/body', { headers: { Authorization: `Bearer ${door.token}` } });
     expect(res.status).toBe(404);
     expect(JSON.parse(res.body.toString())).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+
+  it('answers a badly encoded id with 400', async () => {
+    for (const p of ['/api/http/responses/%E0%A4%A/body', '/api/captures/%ZZ/body']) {
+      const res = await request(door.port, p, { headers: { Authorization: `Bearer ${door.token}` } });
+      expect(res.status, p).toBe(400);
+      expect(JSON.parse(res.body.toString())).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    }
   });
 
   it('needs the token like everything else', async () => {

@@ -57,6 +57,14 @@ function parseUrl(raw: string | undefined): URL | null {
   }
 }
 
+function decodeSegment(segment: string | undefined): string | null {
+  try {
+    return decodeURIComponent(segment ?? '');
+  } catch {
+    return null;
+  }
+}
+
 function refuseUpgrade(socket: Duplex, status: number, reason: string, code: ErrorCode | null): void {
   const body = code ? JSON.stringify({ error: { code, message: reason } }) : reason;
   socket.end(
@@ -172,8 +180,11 @@ export async function startWebDoor(options: WebDoorOptions): Promise<WebDoor> {
       }
       const head = req.method === 'HEAD';
       let m: RegExpExecArray | null;
+      const badId = () => sendJsonError(res, 400, { code: 'VALIDATION_FAILED', message: 'The id in the path is not valid percent-encoding.' });
       if ((m = /^\/api\/captures\/([^/]+)\/body$/.exec(path))) {
-        await downloadCaptureBody(engine, res, decodeURIComponent(m[1] ?? ''), head);
+        const id = decodeSegment(m[1]);
+        if (id === null) return badId();
+        await downloadCaptureBody(engine, res, id, head);
         return;
       }
       if (path === '/api/captures/export.har') {
@@ -181,10 +192,12 @@ export async function startWebDoor(options: WebDoorOptions): Promise<WebDoor> {
         return;
       }
       if ((m = /^\/api\/http\/responses\/([^/]+)\/body$/.exec(path))) {
+        const id = decodeSegment(m[1]);
+        if (id === null) return badId();
         await downloadResponseBody(
           engine,
           res,
-          decodeURIComponent(m[1] ?? ''),
+          id,
           { decoded: url.searchParams.get('decoded') !== '0', filename: url.searchParams.get('filename') },
           head,
         );
