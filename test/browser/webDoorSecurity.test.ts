@@ -46,21 +46,23 @@ describe('web door in Chromium', () => {
     expect(cookie?.value).toBe(token);
     expect(cookie?.httpOnly).toBe(true);
     expect(cookie?.sameSite).toBe('Strict');
-    expect(await app.page.evaluate(() => document.cookie)).not.toContain(token ?? '');
+    expect(await app.page.evaluate<string>('document.cookie')).not.toContain(token ?? '');
   });
 
   it('a hostile same-site page cannot open the WebSocket or read the UI, though the cookie rides along', async () => {
     const page = await app.context.newPage();
     try {
       await page.goto(evilOrigin);
-      await page.waitForFunction(() => {
-        try {
-          const r = JSON.parse(document.title) as Record<string, string>;
-          return r.ws && r.read && r.post;
-        } catch {
-          return false;
-        }
-      }, undefined, { timeout: 10_000 });
+      await expect
+        .poll(async () => {
+          try {
+            const r = JSON.parse(await page.title()) as Record<string, string>;
+            return Boolean(r.ws && r.read && r.post);
+          } catch {
+            return false;
+          }
+        }, { timeout: 10_000 })
+        .toBe(true);
       const results = JSON.parse(await page.title()) as Record<string, string>;
       expect(results.ws).toBe('error');
       expect(results.read).toBe('blocked');
@@ -70,7 +72,7 @@ describe('web door in Chromium', () => {
     } finally {
       await page.close();
     }
-    const catchers = await app.page.evaluate(async () => document.body.innerText);
+    const catchers = await app.page.evaluate<string>('document.body.innerText');
     expect(catchers).not.toContain('pwned');
     expect(app.errors).toEqual([]);
   });
