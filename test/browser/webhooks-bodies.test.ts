@@ -134,6 +134,16 @@ describe('webhooks UI: bodies, copies and exports', () => {
     expect(har.log.version).toBe('1.2');
     expect(har.log.entries.map((e) => new URL(e.request.url).pathname)).toEqual(expect.arrayContaining(['/image', '/html', '/gzip', '/binary']));
     await app.screenshot('webhooks-bodies-1440x900-light');
+
+    // Export only what is picked: click one, Ctrl+click another.
+    await row(page, '/image').click();
+    await row(page, '/gzip').click({ modifiers: ['Control'] });
+    await expect.poll(() => page.getByTestId('marked-count').textContent()).toContain('2 selected');
+    const [picked] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export selected as HAR' }).click()]);
+    await picked.saveAs(join(dir, 'picked.har'));
+    const pickedHar = JSON.parse(readFileSync(join(dir, 'picked.har'), 'utf8')) as typeof har;
+    await harValidate(pickedHar);
+    expect(pickedHar.log.entries.map((e) => new URL(e.request.url).pathname).sort()).toEqual(['/gzip', '/image']);
     expect(app.errors).toEqual([]);
   });
 });

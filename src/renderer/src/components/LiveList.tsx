@@ -20,6 +20,8 @@ export function LiveList<T>({
   onResume,
   ariaLabel,
   empty,
+  marked,
+  onMark,
 }: {
   items: readonly T[];
   getKey: (item: T) => string;
@@ -32,6 +34,9 @@ export function LiveList<T>({
   onResume?: () => void;
   ariaLabel: string;
   empty?: ReactNode;
+  /** Multi-selection (Ctrl/Cmd+click toggles, Shift+click extends from the selection). */
+  marked?: ReadonlySet<string>;
+  onMark?: (key: string, mode: 'toggle' | 'range') => void;
 }) {
   const parentRef = useRef<HTMLDivElement>(null);
   const v = useVirtualizer({ count: items.length, getScrollElement: () => parentRef.current, estimateSize: () => rowHeight, overscan: 12 });
@@ -73,6 +78,11 @@ export function LiveList<T>({
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (items.length === 0) return;
+    if (e.key === ' ' && onMark && selectedKey !== null) {
+      e.preventDefault();
+      onMark(selectedKey, 'toggle');
+      return;
+    }
     const page = Math.max(1, Math.floor((parentRef.current?.clientHeight ?? rowHeight * 10) / rowHeight) - 1);
     const moves: Record<string, number> = {
       ArrowDown: selectedIndex + 1,
@@ -98,6 +108,7 @@ export function LiveList<T>({
         ref={parentRef}
         className="live-list"
         role="listbox"
+        aria-multiselectable={onMark ? true : undefined}
         aria-label={ariaLabel}
         aria-activedescendant={selectedIndex >= 0 ? `row-${selectedKey}` : undefined}
         tabIndex={0}
@@ -117,12 +128,14 @@ export function LiveList<T>({
                   key={key}
                   id={`row-${key}`}
                   role="option"
-                  aria-selected={selected}
-                  className={`live-row ${selected ? 'selected' : ''} ${row.index % 2 ? 'odd' : ''}`}
+                  aria-selected={selected || marked?.has(key) === true}
+                  className={`live-row ${selected ? 'selected' : ''} ${marked?.has(key) ? 'marked' : ''}`}
                   style={{ height: rowHeight, transform: `translateY(${row.start}px)` }}
                   onMouseDown={(e) => e.preventDefault()}
-                  onClick={() => {
-                    onSelect(key);
+                  onClick={(e) => {
+                    if (onMark && (e.ctrlKey || e.metaKey)) onMark(key, 'toggle');
+                    else if (onMark && e.shiftKey) onMark(key, 'range');
+                    else onSelect(key);
                     parentRef.current?.focus();
                   }}
                 >

@@ -89,7 +89,14 @@ export function CaptureList() {
         >
           <Icon name={s.paused ? 'play' : 'pause'} size={14} />
         </button>
-        <button type="button" className="icon-btn" title="Export what the filter shows as HAR 1.2" aria-label="Export all as HAR" disabled={s.captures.length === 0} onClick={() => void exportHar()}>
+        <button
+          type="button"
+          className="icon-btn"
+          title={s.marked.size ? `Export the ${s.marked.size} selected as HAR 1.2` : 'Export what the filter shows as HAR 1.2 (Ctrl/Shift+click rows to pick some)'}
+          aria-label={s.marked.size ? 'Export selected as HAR' : 'Export all as HAR'}
+          disabled={s.captures.length === 0}
+          onClick={() => void exportHar(s.marked.size ? [...s.marked] : undefined)}
+        >
           <Icon name="export" size={14} />
         </button>
         <button
@@ -118,6 +125,14 @@ export function CaptureList() {
             showing newest {s.captures.length.toLocaleString()} · load older
           </button>
         )}
+        {s.marked.size > 0 && (
+          <span className="wh-marked" data-testid="marked-count">
+            {s.marked.size} selected ·{' '}
+            <button type="button" className="link-btn" onClick={() => s.clearMarks()}>
+              clear
+            </button>
+          </span>
+        )}
         {s.listError && <span className="status-bad">{s.listError}</span>}
       </div>
       <LiveList<CaptureSummary>
@@ -125,7 +140,12 @@ export function CaptureList() {
         getKey={(c) => c.id}
         rowHeight={34}
         selectedKey={s.selectedId}
-        onSelect={(id) => s.select(id)}
+        onSelect={(id) => {
+          if (s.marked.size) s.clearMarks();
+          s.select(id);
+        }}
+        marked={s.marked}
+        onMark={(id, mode) => s.mark(id, mode)}
         heldCount={s.held.length}
         onResume={() => s.setPaused(false)}
         ariaLabel="Captured requests"

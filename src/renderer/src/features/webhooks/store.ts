@@ -36,6 +36,8 @@ interface WebhooksState {
   paused: boolean;
   held: CaptureSummary[];
   selectedId: string | null;
+  /** Multi-selection for export; the selected (detail) row is the range anchor. */
+  marked: ReadonlySet<string>;
   detail: Capture | null;
   detailError: string | null;
   body: BodyState | null;
@@ -45,6 +47,8 @@ interface WebhooksState {
   setMethod(method: string): void;
   setPaused(paused: boolean): void;
   select(id: string | null): void;
+  mark(id: string, mode: 'toggle' | 'range'): void;
+  clearMarks(): void;
   reloadCatchers(): Promise<void>;
   reloadCaptures(): Promise<void>;
   loadOlder(): Promise<void>;
@@ -66,6 +70,7 @@ export const useWebhooks = create<WebhooksState>((set, get) => ({
   paused: false,
   held: [],
   selectedId: loadPref<string | null>('webhooks:selected', null),
+  marked: new Set<string>(),
   detail: null,
   detailError: null,
   body: null,
@@ -94,6 +99,26 @@ export const useWebhooks = create<WebhooksState>((set, get) => ({
     void loadDetail(id);
   },
 
+  mark(id, mode) {
+    const { marked, captures, selectedId } = get();
+    const next = new Set(marked);
+    if (mode === 'toggle') {
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      // Marking starts from the row that was open, as in file managers.
+      if (selectedId && marked.size === 0 && selectedId !== id) next.add(selectedId);
+    } else {
+      const a = captures.findIndex((c) => c.id === (selectedId ?? id));
+      const b = captures.findIndex((c) => c.id === id);
+      if (a === -1 || b === -1) next.add(id);
+      else for (let i = Math.min(a, b); i <= Math.max(a, b); i++) next.add(captures[i]!.id);
+    }
+    set({ marked: next });
+  },
+  clearMarks() {
+    set({ marked: new Set() });
+  },
+
   async reloadCatchers() {
     try {
       const catchers = await engine().invoke('catchers.list', {});
@@ -111,7 +136,9 @@ export const useWebhooks = create<WebhooksState>((set, get) => ({
     try {
       const res = await listCaptures({ ...filterParams(), newest: true, limit: PAGE });
       if (token !== listToken) return;
-      set({ captures: bySeq(res.items), total: res.total, held: [], listLoading: false, listError: null });
+      const ids = new Set(res.items.map((c) => c.id));
+      const marked = new Set([...get().marked].filter((id) => ids.has(id)));
+      set({ captures: bySeq(res.items), total: res.total, held: [], marked, listLoading: false, listError: null });
       const { selectedId, detail } = get();
       if (selectedId && !detail) void loadDetail(selectedId);
     } catch (err) {
