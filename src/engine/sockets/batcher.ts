@@ -19,6 +19,7 @@ interface Pending {
 export class FrameBatcher {
   private pending = new Map<string, Pending>();
   private dirtyClients = new Map<string, () => WsServerClient>();
+  private touched = new Map<string, () => void>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly emit: (event: EngineEvent) => void) {}
@@ -41,6 +42,12 @@ export class FrameBatcher {
   /** A server client's counters moved; one event per client per batch. */
   clientChanged(key: string, snapshot: () => WsServerClient): void {
     this.dirtyClients.set(key, snapshot);
+    this.schedule();
+  }
+
+  /** Run `fn` once at the next flush (a connection's or server's counters moved). */
+  touch(key: string, fn: () => void): void {
+    this.touched.set(key, fn);
     this.schedule();
   }
 
@@ -70,11 +77,17 @@ export class FrameBatcher {
       this.dirtyClients = new Map();
       for (const snapshot of dirty.values()) this.emit({ type: 'wsServer.client', client: snapshot() });
     }
+    if (this.touched.size > 0) {
+      const touched = this.touched;
+      this.touched = new Map();
+      for (const fn of touched.values()) fn();
+    }
   }
 
   /** Drops pending frames of a log (cleared or removed). */
   forget(logId: string): void {
     this.pending.delete(logId);
+    this.touched.delete(logId);
   }
 
   close(): void {

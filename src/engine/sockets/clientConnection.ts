@@ -120,6 +120,8 @@ export class ClientConnection {
   private outcomeWaiters: Array<() => void> = [];
   private closeWaiters: Array<() => void> = [];
   private removed = false;
+  /** Made once: it is handed to the batcher on every frame. */
+  private readonly touchState = () => this.changed();
 
   constructor(
     readonly id: string,
@@ -314,6 +316,7 @@ export class ClientConnection {
       this.stats.messagesIn++;
       this.stats.bytesIn += data.length;
       this.record({ time: Date.now(), direction: 'in', kind: isBinary ? 'binary' : 'text', data });
+      this.deps.batcher.touch(this.id, this.touchState);
     });
     ws.on('ping', (data: Buffer) => {
       const now = Date.now();
@@ -408,6 +411,7 @@ export class ClientConnection {
     this.stats.messagesOut++;
     this.stats.bytesOut += data.length;
     const e = this.record({ time: Date.now(), direction: 'out', kind: binary ? 'binary' : 'text', data });
+    this.deps.batcher.touch(this.id, this.touchState);
     return { seq: e.seq, size: data.length };
   }
 

@@ -75,6 +75,8 @@ export class WsServerInstance {
   private nextClient = 1;
   private reply: (ctx: ReplyContext) => ReplyPlan | null;
   private removed = false;
+  /** Made once: it is handed to the batcher on every frame. */
+  private readonly touchState = () => this.changed();
 
   constructor(
     readonly id: string,
@@ -261,6 +263,7 @@ export class WsServerInstance {
       serverStats.bytesIn += data.length;
       this.record({ time: Date.now(), direction: 'in', kind: isBinary ? 'binary' : 'text', data, clientId });
       batcher.clientChanged(key, snap);
+      batcher.touch(this.id, this.touchState);
       const plan = this.reply({ data, binary: isBinary, clientId, count: stats.messagesIn });
       if (plan) {
         const out = plan.rule.replyFormat === 'hex' ? Buffer.from(plan.text.replace(/[\s:-]/g, ''), 'hex') : Buffer.from(plan.text);
@@ -324,6 +327,7 @@ export class WsServerInstance {
     this.stats.bytesOut += data.length;
     this.record({ time: Date.now(), direction: 'out', kind: binary ? 'binary' : 'text', data, clientId: peer.info.id });
     this.deps.batcher.clientChanged(peer.key, peer.snap);
+    this.deps.batcher.touch(this.id, this.touchState);
     return true;
   }
 
