@@ -11,13 +11,12 @@ export const TOOL_FLAG_OPTIONS = {
   'answer-from-target': { type: 'boolean' },
 } as const;
 
-export const TOOL_FLAG_HELP = `      --secret SCHEME:SECRET  Verify signatures (repeatable); SCHEME is one of
-                              ${SIGNATURE_SCHEMES.join(', ')}
-                              (discord takes the application's public key, hex).
-                              Saved with the catcher (plainly, in the data directory) so
-                              'captures replay --resign' can use it; never exported.
-      --forward URL           Relay every request (exact bytes) to URL + its path
-      --answer-from-target    Answer senders with the forward target's response`;
+export const TOOL_FLAG_HELP = `  --secret SCHEME:SECRET Verify signatures (repeatable). SCHEME: ${SIGNATURE_SCHEMES.join(', ')}
+                         (discord: the application's public key, hex). Saved with the catcher
+                         (plainly) so 'captures replay --resign' can use it; never exported
+  --forward URL          Relay each request (exact bytes) to URL + its path; the target's answer
+                         is recorded with the capture ("forward" in --json)
+  --answer-from-target   Answer senders with the forward target's response (502 when it is down)`;
 
 export interface ToolFlags {
   secrets: Array<{ scheme: SignatureScheme; secret: string }>;
@@ -87,3 +86,42 @@ export async function waitForForward(engine: Engine, id: string, timeoutMs: numb
     });
   }
 }
+
+/** The capture for a `catch` output line: with forwarding on, after the forward result (bounded). */
+export async function captureForOutput(engine: Engine, id: string): Promise<Capture | null> {
+  const first = await engine.deps.catchers.getCapture(id);
+  if (!first || first.annotations?.forward) return first;
+  const cfg = await engine.invoke('webhookTools.config.get', { catcherId: first.catcherId }).catch(() => null);
+  if (!cfg?.forward.target) return first;
+  return waitForForward(engine, id, cfg.forward.timeoutMs + 2_000).catch(() => first);
+}
+
+/** The `catch` extension: checks the flags, configures the catcher, says so on stdout. */
+export const webhookToolsCatchExtension = {
+  check(values: { secret?: string[]; forward?: string; 'answer-from-target'?: boolean }): string | null {
+    try {
+      parseToolFlags(values);
+      return null;
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
+    }
+  },
+  async start(
+    engine: Engine,
+    catcherId: string,
+    values: { secret?: string[]; forward?: string; 'answer-from-target'?: boolean },
+    output: { json: boolean; write(line: string): void },
+  ): Promise<() => void> {
+    const flags = parseToolFlags(values);
+    if (flags.secrets.length === 0 && !flags.forward) return () => undefined;
+    await applyToolFlags(engine, catcherId, flags);
+    const schemes = [...new Set(flags.secrets.map((s) => s.scheme))];
+    if (output.json) {
+      output.write(JSON.stringify({ type: 'webhookTools', secrets: schemes, forward: flags.forward, answerFromTarget: flags.answerFromTarget }));
+    } else {
+      if (schemes.length) output.write(`Verifying signatures: ${schemes.join(', ')}`);
+      if (flags.forward) output.write(`Forwarding to ${flags.forward}${flags.answerFromTarget ? ' (answering with its response)' : ''}`);
+    }
+    return () => undefined;
+  },
+};

@@ -22,6 +22,8 @@ Commands:
   export --format har        Write a HAR 1.2 log of the stored captures
       --out FILE             Write to FILE instead of stdout
       --catcher ID           Only this catcher's captures
+  replay ID… [--to URL]      Send captures again (exact bytes); --resign re-signs with a fresh
+                             timestamp; see 'switchboard captures replay --help'
 
 Common options:
   --data-dir D               Data directory (default: SWITCHBOARD_DATA_DIR, then the app's)
@@ -43,6 +45,7 @@ export const capturesCommand: CliCommand = async (argv) => {
     process.stdout.write(HELP);
     return sub ? 0 : 2;
   }
+  if (sub === 'replay') return (await import('./capturesReplay')).capturesReplayCommand(rest);
   if (sub !== 'list' && sub !== 'export') {
     process.stderr.write(`switchboard captures: unknown command '${sub}'\n\n${HELP}`);
     return 2;

@@ -1,6 +1,14 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createEngine } from '../../../engine';
+import { toCapture } from '../../../engine/catcher/view';
+import { CaptureStore } from '../../../engine/store/captureStore';
+import { seqFromId } from '../../../engine/store/codec';
+import { ToolsConfigStore } from '../../../engine/webhookTools/configStore';
+import { joinTarget } from '../../../engine/webhookTools/relay';
+import { sendReplay } from '../../../engine/webhookTools/replay';
+import { PLAIN_SECRET_BOX } from '../../../engine/webhookTools/secretBox';
 import { toErrorShape } from '../../../shared/errors';
+import type { ReplayResult } from '../../../shared/model/webhookTools';
 import { resolveDataDir } from '../../dataDir';
 import { parseToolFlags } from '../webhookToolsFlags';
 
@@ -63,38 +71,57 @@ export async function capturesReplayCommand(argv: string[]): Promise<number> {
     process.stderr.write(`switchboard captures replay: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
   }
-  const engine = await createEngine({ dataDir: resolveDataDir(o['data-dir']), door: 'cli' });
+  // Read-only, like `captures list`: works while a catcher (desktop, serve, catch) owns the store.
+  const dataDir = resolveDataDir(o['data-dir']);
+  const store = await CaptureStore.open(path.join(dataDir, 'captures'), { readOnly: true });
+  const tools = new ToolsConfigStore(dataDir, PLAIN_SECRET_BOX);
   let failed = false;
   try {
-    if (flags.secrets.length) {
-      for (const id of parsed.positionals) {
-        const c = await engine.invoke('captures.get', { id });
-        for (const s of flags.secrets) await engine.invoke('webhookTools.secrets.add', { catcherId: c.catcherId, scheme: s.scheme, secret: s.secret, ephemeral: true });
+    for (const id of parsed.positionals) {
+      const seq = seqFromId(id);
+      const stored = seq === null ? null : await store.get(seq);
+      let result: ReplayResult;
+      if (seq === null || !stored) {
+        result = { captureId: id, url: '', resigned: null, outcome: { ok: false, error: { code: 'NOT_FOUND', message: `No capture with id ${id}.` }, durationMs: 0 } };
+      } else {
+        const capture = toCapture(stored);
+        const body = (await store.readBody(seq)) ?? Buffer.alloc(0);
+        const target = tools.get(capture.catcherId).forward.target;
+        const secrets = [
+          ...flags.secrets.map((s, i) => ({ id: `cli${i}`, scheme: s.scheme, label: `--secret ${s.scheme}`, secret: s.secret })),
+          ...tools.secretsFor(capture.catcherId),
+        ];
+        if (!o.to && !target) {
+          result = { captureId: id, url: '', resigned: null, outcome: { ok: false, error: { code: 'FORWARD_NOT_CONFIGURED', message: `Capture ${id}'s catcher has no forward target: give --to URL.` }, durationMs: 0 } };
+        } else {
+          let url = o.to ?? '';
+          try {
+            if (!url) url = joinTarget(target, capture.url);
+            result = await sendReplay(
+              { captureId: id, method: capture.method, headers: capture.headers, body, url, resign: !!o.resign, secrets, timeoutMs, nowSeconds: Math.floor(Date.now() / 1000) },
+              null,
+            );
+          } catch (err) {
+            result = { captureId: id, url, resigned: null, outcome: { ok: false, error: toErrorShape(err), durationMs: 0 } };
+          }
+        }
       }
+      print(result);
     }
-    const { results } = await engine.invoke('webhookTools.replay', {
-      ids: parsed.positionals,
-      ...(o.to ? { to: o.to } : {}),
-      resign: !!o.resign,
-      timeoutMs,
-    });
-    for (const r of results) {
-      if (!r.outcome.ok) failed = true;
-      if (o.json) {
-        process.stdout.write(JSON.stringify(r) + '\n');
-        continue;
-      }
-      const head = r.outcome.ok ? `${r.outcome.status}` : `ERROR ${r.outcome.error.code}: ${r.outcome.error.message}`;
-      process.stdout.write(`${r.captureId} → ${r.url || '(no target)'}  ${head}  ${Math.round(r.outcome.durationMs)} ms\n`);
-      if (r.resigned) process.stdout.write(`  ${r.resigned.ok ? 're-signed' : 'not re-signed'} (${r.resigned.scheme}): ${r.resigned.message}\n`);
-    }
-  } catch (err) {
-    const e = toErrorShape(err);
-    if (o.json) process.stdout.write(JSON.stringify({ error: { code: e.code, message: e.message } }) + '\n');
-    else process.stderr.write(`switchboard captures replay: ${e.code}: ${e.message}\n`);
-    failed = true;
   } finally {
-    await engine.close();
+    await store.close();
+  }
+
+  function print(r: ReplayResult): void {
+    if (!r.outcome.ok) failed = true;
+    if (o.json) {
+      process.stdout.write(JSON.stringify(r) + '\n');
+      return;
+    }
+    const head = r.outcome.ok ? `${r.outcome.status}` : `ERROR ${r.outcome.error.code}: ${r.outcome.error.message}`;
+    process.stdout.write(`${r.captureId} → ${r.url || '(no target)'}  ${head}  ${Math.round(r.outcome.durationMs)} ms\n`);
+    if (r.resigned) process.stdout.write(`  ${r.resigned.ok ? 're-signed' : 'not re-signed'} (${r.resigned.scheme}): ${r.resigned.message}\n`);
+    else if (o.resign && r.outcome.ok) process.stdout.write('  not re-signed: no signature header detected\n');
   }
   return failed ? 1 : 0;
 }

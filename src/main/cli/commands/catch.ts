@@ -6,6 +6,7 @@ import { resolveDataDir } from '../../dataDir';
 import type { CliCommand } from '../run';
 import { captureJson, captureLine } from './captureOutput';
 import { TUNNEL_ARG_OPTIONS, TUNNEL_USAGE, checkTunnelArgs, startCatchTunnel } from './catchTunnel';
+import { TOOL_FLAG_HELP, TOOL_FLAG_OPTIONS, captureForOutput, toolJsonFields, webhookToolsCatchExtension } from '../webhookToolsFlags';
 
 // `switchboard catch`: one catcher in this process until SIGINT/SIGTERM. Flags for other areas
 // (tunnel, webhook tools) are spread into CATCH_OPTIONS and started from the `extensions` list.
@@ -24,6 +25,7 @@ export const CATCH_OPTIONS = {
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
   ...TUNNEL_ARG_OPTIONS,
+  ...TOOL_FLAG_OPTIONS,
 } as const;
 
 const HELP = `Usage: switchboard catch [options]
@@ -43,7 +45,8 @@ Options:
   --body-limit BYTES     Largest body kept (default 10 MiB); larger ones get 413
   --data-dir D           Data directory (default: SWITCHBOARD_DATA_DIR, then the app's)
   --json                 JSON lines: {"type":"listening","url":…} then {"type":"capture","capture":{…}}
-${TUNNEL_USAGE}  -h, --help             Show this help
+${TUNNEL_USAGE}${TOOL_FLAG_HELP}
+  -h, --help             Show this help
 `;
 
 export type CatchValues = ReturnType<typeof parseCatchArgs>['values'];
@@ -71,6 +74,7 @@ export const CATCH_EXTENSIONS: CatchExtension[] = [
     check: (v) => checkTunnelArgs(v),
     start: (engine, id, v, output) => (v.tunnel ? startCatchTunnel(engine, id, v, output) : () => undefined),
   },
+  webhookToolsCatchExtension,
 ];
 
 function int(name: string, value: string | undefined, min: number, max: number): number | undefined {
@@ -141,11 +145,11 @@ export const catchCommand: CliCommand = async (argv) => {
   let printing: Promise<void> = Promise.resolve();
   const offCapture = engine.deps.catchers.onCapture((summary) => {
     printing = printing.then(async () => {
-      const capture = await engine.deps.catchers.getCapture(summary.id);
+      const capture = await captureForOutput(engine, summary.id);
       if (!capture) return;
       if (json) {
         const body = (await engine.deps.catchers.readBody(summary.id)) ?? Buffer.alloc(0);
-        write(JSON.stringify({ type: 'capture', capture: captureJson(capture, body) }));
+        write(JSON.stringify({ type: 'capture', capture: { ...captureJson(capture, body), ...toolJsonFields(capture) } }));
       } else write(captureLine(capture));
     });
   });
