@@ -1,17 +1,30 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { CatcherState } from '../../../../shared/model/catcher';
-import { subdomainSchema, tunnelHostSchema, type TunnelOptions } from '../../../../shared/model/tunnel';
+import { subdomainSchema, tunnelHostSchema, type TunnelOptions, type TunnelTarget } from '../../../../shared/model/tunnel';
 import { CopyButton } from '../../components/CopyButton';
 import { Dialog } from '../../components/Dialog';
 import { Icon } from '../../components/Icon';
 import { useNow } from '../../components/useNow';
 import { closeTunnel, DEFAULT_HOST, openTunnel, retainTunnels, tunnelIdFor, useTunnels } from './store';
-import { bypassCurl, tunnelSummary } from './words';
+import { bypassCurl, bypassWscat, tunnelSummary } from './words';
 
 /** Options (subdomain, server, local host), live status, and what to know about public tunnels. */
-export function TunnelDialog({ catcher, onClose }: { catcher: CatcherState; onClose: () => void }) {
+export function TunnelDialog({
+  target,
+  label,
+  running,
+  localHostPlaceholder,
+  shownUrl = (u) => u,
+  onClose,
+}: {
+  target: TunnelTarget;
+  label: string;
+  running: boolean;
+  localHostPlaceholder: string;
+  shownUrl?: (url: string) => string;
+  onClose: () => void;
+}) {
   useEffect(() => retainTunnels(), []);
-  const id = tunnelIdFor({ kind: 'catcher', id: catcher.id });
+  const id = tunnelIdFor(target);
   const tunnel = useTunnels((s) => s.byId[id]);
   const pending = useTunnels((s) => s.pending[id] ?? false);
   const now = useNow(1_000);
@@ -36,16 +49,15 @@ export function TunnelDialog({ catcher, onClose }: { catcher: CatcherState; onCl
       ...(host.trim().replace(/\/+$/, '') !== DEFAULT_HOST ? { host: host.trim().replace(/\/+$/, '') } : {}),
       ...(localHost.trim() ? { localHost: localHost.trim() } : {}),
     };
-    await openTunnel({ kind: 'catcher', id: catcher.id }, options, catcher.name);
+    await openTunnel(target, options, label);
   };
 
   const summary = tunnel ? tunnelSummary(tunnel, now) : null;
-  const running = catcher.status === 'running';
 
   return (
     <Dialog
       open
-      title={`Public URL — ${catcher.name}`}
+      title={`Public URL — ${label}`}
       onClose={onClose}
       width={620}
       footer={
@@ -58,7 +70,7 @@ export function TunnelDialog({ catcher, onClose }: { catcher: CatcherState; onCl
           <button type="button" className="btn" onClick={onClose}>
             Done
           </button>
-          <button type="submit" form="tunnel-form" className="btn primary" disabled={pending || !running || (touched && !valid)} title={running ? undefined : 'Start the catcher first'}>
+          <button type="submit" form="tunnel-form" className="btn primary" disabled={pending || !running || (touched && !valid)} title={running ? undefined : 'Start it first'}>
             {pending ? 'Opening…' : live ? 'Reopen with these options' : 'Expose publicly'}
           </button>
         </>
@@ -82,17 +94,17 @@ export function TunnelDialog({ catcher, onClose }: { catcher: CatcherState; onCl
           {tunnel.url && tunnel.status !== 'closed' && tunnel.status !== 'failed' && (
             <div className="tn-urlbox">
               <span className="mono grow" data-testid="tunnel-panel-url">
-                {tunnel.url}
+                {shownUrl(tunnel.url)}
               </span>
-              <CopyButton text={tunnel.url} label="Copy public URL" what="Public URL" />
+              <CopyButton text={shownUrl(tunnel.url)} label="Copy public URL" what="Public URL" />
             </div>
           )}
           {tunnel.urlChange && (
             <div className="tn-changed" role="alert">
               <Icon name="alert" size={14} />
               <div>
-                <strong>The public URL changed</strong> from <span className="mono">{tunnel.urlChange.previous}</span> to{' '}
-                <span className="mono">{tunnel.urlChange.current}</span>. Update every webhook sender that uses the old one.
+                <strong>The public URL changed</strong> from <span className="mono">{shownUrl(tunnel.urlChange.previous)}</span> to{' '}
+                <span className="mono">{shownUrl(tunnel.urlChange.current)}</span>. Update every webhook sender that uses the old one.
               </div>
             </div>
           )}
@@ -100,7 +112,12 @@ export function TunnelDialog({ catcher, onClose }: { catcher: CatcherState; onCl
       )}
       {!running && (
         <div className="error-box" style={{ marginBottom: 12 }}>
-          <Icon name="info" size={14} /> <span>The catcher is stopped. Start it to expose it; a public URL you leave on reopens whenever the catcher starts.</span>
+          <Icon name="info" size={14} />{' '}
+          <span>
+            {target.kind === 'catcher'
+              ? 'The catcher is stopped. Start it to expose it; a public URL you leave on reopens whenever the catcher starts.'
+              : 'It is not running. Start it to expose it.'}
+          </span>
         </div>
       )}
       <form id="tunnel-form" onSubmit={(e) => void submit(e)} noValidate>
@@ -112,7 +129,7 @@ export function TunnelDialog({ catcher, onClose }: { catcher: CatcherState; onCl
           </div>
           <div className="field">
             <label htmlFor="tn-localhost">Local host (optional)</label>
-            <input id="tn-localhost" className={`input ${touched && localError ? 'invalid' : ''}`} value={localHost} placeholder={catcher.host} onChange={(e) => setLocalHost(e.target.value)} spellCheck={false} />
+            <input id="tn-localhost" className={`input ${touched && localError ? 'invalid' : ''}`} value={localHost} placeholder={localHostPlaceholder} onChange={(e) => setLocalHost(e.target.value)} spellCheck={false} />
             {touched && localError ? <span className="field-error">{localError}</span> : <span className="field-hint">Connect here and set it as the Host header.</span>}
           </div>
         </div>
@@ -127,25 +144,43 @@ export function TunnelDialog({ catcher, onClose }: { catcher: CatcherState; onCl
         </div>
       </form>
       <div className="tn-notes">
-        <div className="tn-note">
-          <Icon name="info" size={14} />
-          <div className="grow">
-            <strong>Browsers see a reminder page first.</strong> localtunnel shows visitors with a browser a “Friendly Reminder” page
-            before passing them on. Webhook senders and scripts are not browsers and go straight through; for your own tests, send
-            the <span className="mono">Bypass-Tunnel-Reminder</span> header (any value):
-            <div className="tn-cmd">
-              <pre data-testid="tunnel-curl">{bypassCurl(tunnel?.url ?? 'https://<your-subdomain>.loca.lt/')}</pre>
-              <CopyButton text={bypassCurl(tunnel?.url ?? 'https://<your-subdomain>.loca.lt/')} label="Copy curl command" what="curl command" />
+        {target.kind === 'wsServer' ? (
+          <div className="tn-note">
+            <Icon name="info" size={14} />
+            <div className="grow">
+              <strong>Browsers may be stopped by a reminder page.</strong> localtunnel shows visitors with a browser a “Friendly Reminder”
+              page first, and a browser’s WebSocket cannot send the header that skips it. Other clients (wscat, server SDKs, mobile apps)
+              connect normally; send <span className="mono">Bypass-Tunnel-Reminder</span> to be sure:
+              <div className="tn-cmd">
+                <pre data-testid="tunnel-curl">{bypassWscat(shownUrl(tunnel?.url ?? 'https://<your-subdomain>.loca.lt'))}</pre>
+                <CopyButton text={bypassWscat(shownUrl(tunnel?.url ?? 'https://<your-subdomain>.loca.lt'))} label="Copy wscat command" what="wscat command" />
+              </div>
             </div>
           </div>
-        </div>
-        <div className="tn-note">
-          <Icon name="alert" size={14} />
-          <div>
-            <strong>Bodies over about 1 MB are refused</strong>{publicServer ? ' by the public server' : ' by the public localtunnel server'} (the sender gets 413 and
-            nothing reaches the catcher). For bigger payloads use a self-hosted tunnel server, or send to the local URL.
-          </div>
-        </div>
+        ) : (
+          <>
+            <div className="tn-note">
+              <Icon name="info" size={14} />
+              <div className="grow">
+                <strong>Browsers see a reminder page first.</strong> localtunnel shows visitors with a browser a “Friendly Reminder” page
+                before passing them on. Webhook senders and scripts are not browsers and go straight through; for your own tests, send
+                the <span className="mono">Bypass-Tunnel-Reminder</span> header (any value):
+                <div className="tn-cmd">
+                  <pre data-testid="tunnel-curl">{bypassCurl(tunnel?.url ?? 'https://<your-subdomain>.loca.lt/')}</pre>
+                  <CopyButton text={bypassCurl(tunnel?.url ?? 'https://<your-subdomain>.loca.lt/')} label="Copy curl command" what="curl command" />
+                </div>
+              </div>
+            </div>
+            <div className="tn-note">
+              <Icon name="alert" size={14} />
+              <div>
+                <strong>Bodies over about 1 MB are refused</strong>
+                {publicServer ? ' by the public server' : ' by the public localtunnel server'} (the sender gets 413 and nothing reaches the
+                catcher). For bigger payloads use a self-hosted tunnel server, or send to the local URL.
+              </div>
+            </div>
+          </>
+        )}
       </div>
     </Dialog>
   );

@@ -35,3 +35,8 @@ const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 export function bypassCurl(url: string): string {
   return `curl -i -H 'Bypass-Tunnel-Reminder: true' -H 'Content-Type: application/json' \\\n  --data-raw '{"hello":"from the internet"}' ${q(url)}`;
 }
+
+/** The WebSocket equivalent: wscat with the header that skips the reminder page. */
+export function bypassWscat(wsUrl: string): string {
+  return `npx wscat -H 'Bypass-Tunnel-Reminder: true' -c ${q(wsUrl)}`;
+}
