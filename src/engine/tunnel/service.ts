@@ -132,6 +132,8 @@ export async function createTunnelService(
     preferSubdomain?: string | null;
     /** Catcher tunnels: persist options and the "on" switch. */
     remember: boolean;
+    /** URL given out last time (automatic reopen): a different one now is flagged. */
+    previousUrl?: string | null;
   }
 
   const open = async (req: OpenRequest): Promise<TunnelState> => {
@@ -150,6 +152,7 @@ export async function createTunnelService(
         local: req.localHost ? { host: req.localHost, port: local.port } : local,
         rewriteHost: req.localHost !== null,
         openTimeoutMs: req.timeoutMs ?? ctx.limits.tunnelOpenTimeoutMs,
+        previousUrl: req.previousUrl ?? null,
         ...deps.tunnelDefaults,
       },
       (state) => {
@@ -183,6 +186,7 @@ export async function createTunnelService(
       host: s.host,
       localHost: s.localHost,
       preferSubdomain: s.lastSubdomain,
+      previousUrl: s.lastUrl,
       remember: true,
     }).catch(() => {
       // The failure is in the tunnel's state (status failed, reason in words) for the UI to show.

@@ -27,6 +27,11 @@ export interface ManagedTunnelOptions {
    * that restarted or dropped us while our sockets still look open.
    */
   probeMs?: number;
+  /**
+   * The URL senders were given before (a remembered tunnel reopening after a restart): if the server
+   * now hands out another one, that is flagged like a change during a reconnect.
+   */
+  previousUrl?: string | null;
 }
 
 export const DEFAULT_PROBE_MS = 30_000;
@@ -284,7 +289,7 @@ export class ManagedTunnel {
 
   private goOnline(assignment: TunnelAssignment): void {
     const now = new Date().toISOString();
-    const previous = this.state.urlChange?.previous ?? this.state.url;
+    const previous = this.state.urlChange?.previous ?? this.state.url ?? this.opts.previousUrl ?? null;
     let urlChange = this.state.urlChange;
     if (previous !== null && previous !== assignment.url) urlChange = { previous, current: assignment.url, at: now };
     else if (previous === assignment.url) urlChange = null;

@@ -154,11 +154,22 @@ describe('exposing a catcher', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(third.log.states.filter((s: TunnelState) => s.status !== 'closed')).toEqual([]);
 
+    // Reopened automatically but the server hands out another name: flagged, senders must be updated.
+    await third.engine.invoke('tunnels.open', { target: { kind: 'catcher', id: catcher.id }, host: fx.url });
+    await third.engine.close();
+    await fx.kill();
+    const fx2 = await fixture({ port: new URL(fx.url).port ? Number(new URL(fx.url).port) : 0, forceRandomIds: true });
+    const fourth = await engineAt(dataDir);
+    const changed = await fourth.log.waitFor((s) => s.status === 'online', 15_000, 'reopened with another URL');
+    expect(changed.urlChange).toMatchObject({ previous: opened.url, current: changed.url });
+    expect(changed.url).not.toBe(opened.url);
+    expect(fx2.port).toBe(fx.port);
+
     // Deleting the catcher forgets its tunnel.
-    await third.engine.invoke('catchers.delete', { id: catcher.id });
-    for (let i = 0; i < 50 && !third.events.some((e) => e.type === 'tunnel.removed'); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(third.events).toContainEqual({ type: 'tunnel.removed', id: again.id });
-    expect(await third.engine.invoke('tunnels.list', {})).toEqual([]);
+    await fourth.engine.invoke('catchers.delete', { id: catcher.id });
+    for (let i = 0; i < 50 && !fourth.events.some((e) => e.type === 'tunnel.removed'); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(fourth.events).toContainEqual({ type: 'tunnel.removed', id: again.id });
+    expect(await fourth.engine.invoke('tunnels.list', {})).toEqual([]);
   });
 
   test('the catcher keeps serving locally while the tunnel is down', async () => {
