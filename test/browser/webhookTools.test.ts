@@ -86,6 +86,17 @@ describe('webhook tools UI', () => {
     expect(received[0]!.url).toBe('/receiver');
     expect(received[0]!.body).toBe('{"action":"opened","number":7}');
     expect(await ghVerify(SECRET, received[0]!.body, received[0]!.sig)).toBe(true);
+    await replay.getByRole('button', { name: 'Close', exact: true }).click();
+  });
+
+  it('opens a capture in the request composer', async () => {
+    const { page } = app;
+    await page.getByTestId('capture-detail').getByTestId('detail-replay').click();
+    const replay = page.getByRole('dialog', { name: 'Replay capture' });
+    await replay.getByTestId('replay-url').fill(`${serverUrl}/from-composer`);
+    await replay.getByRole('button', { name: 'Edit in composer' }).click();
+    const urlInput = page.getByLabel('URL', { exact: true });
+    await expect.poll(() => urlInput.inputValue()).toBe(`${serverUrl}/from-composer`);
     expect(app.errors).toEqual([]);
   });
 });

@@ -19,7 +19,9 @@ export function deliveryIdOf(headers: HeaderPairs, body: Buffer, contentType: st
   const stripe = findHeader(headers, 'Stripe-Signature');
   const paddle = findHeader(headers, 'Paddle-Signature');
   const looksJson = (contentType ?? '').toLowerCase().includes('json') || (body.length > 0 && body[0] === 0x7b);
-  if (looksJson && body.length <= 8 * 1024 * 1024) {
+  // Parse only bodies that can hold such an id: this runs for every capture.
+  const candidate = body.includes('"evt_') || (paddle !== null && body.includes('"notification_id"'));
+  if (looksJson && candidate && body.length <= 8 * 1024 * 1024) {
     try {
       const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
       if (typeof parsed.id === 'string' && parsed.id.startsWith('evt_') && (stripe || parsed.object === 'event')) return `stripe:${parsed.id}`;

@@ -9,6 +9,8 @@ import { Dialog } from '../../components/Dialog';
 import { formatDuration } from '../../components/format';
 import { KeyValueEditor, pairsToRows, rowsToPairs, type KvRow } from '../../components/KeyValueTable';
 import { useTools } from './store';
+import { openInComposer } from './composer';
+import { useWebhooks } from '../webhooks/store';
 
 function schemeOf(c: Capture | undefined): SignatureScheme | null {
   return c?.annotations?.signature?.scheme ?? null;
@@ -31,6 +33,7 @@ function joinTarget(target: string, url: string): string {
 export function ReplayDialog({ ids, capture, onClose }: { ids: string[]; capture?: Capture; onClose: () => void }) {
   const config = useTools((s) => (capture ? s.configs[capture.catcherId] : undefined));
   const target = config?.forward.target ?? '';
+  const catcherUrl = useWebhooks((s) => (capture ? (s.catchers.find((c) => c.id === capture.catcherId)?.url ?? null) : null));
   const [url, setUrl] = useState('');
   const [useForward, setUseForward] = useState(true);
   const [resign, setResign] = useState(false);
@@ -101,6 +104,22 @@ export function ReplayDialog({ ids, capture, onClose }: { ids: string[]; capture
       width={640}
       footer={
         <>
+          {capture && ids.length === 1 && (
+            <button
+              type="button"
+              className="btn"
+              style={{ marginRight: 'auto' }}
+              title="Open this request as a new tab in Requests, to edit and send it from there (sent there, it is not re-signed)"
+              onClick={() => {
+                const fallback = catcherUrl ? `${catcherUrl}${capture.url}` : `http://127.0.0.1${capture.url}`;
+                void openInComposer(capture, effectiveUrl || fallback)
+                  .then(onClose)
+                  .catch((err: unknown) => setError(errorText(err)));
+              }}
+            >
+              Edit in composer
+            </button>
+          )}
           <button type="button" className="btn" onClick={onClose}>
             Close
           </button>
