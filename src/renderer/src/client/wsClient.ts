@@ -12,6 +12,8 @@ export interface WebSocketClientOptions {
   /** Backoff schedule: min(maxDelayMs, baseDelayMs * 2^attempt), with jitter. */
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** How long a request may wait for a connection before it is rejected. */
+  queueTimeoutMs?: number;
   /** For tests; defaults to the global WebSocket. */
   WebSocketImpl?: typeof WebSocket;
 }
@@ -35,7 +37,8 @@ export function createWebSocketClient(options: WebSocketClientOptions): Observab
   const listeners = new Set<(events: EngineEvent[]) => void>();
   const stateListeners = new Set<(s: ConnectionState) => void>();
   const pending = new Map<number, Pending>();
-  const queued: Array<{ req: WebDoorRequest; p: Pending }> = [];
+  const queued: Array<{ req: WebDoorRequest; p: Pending; timer: ReturnType<typeof setTimeout> }> = [];
+  const queueTimeout = options.queueTimeoutMs ?? 15_000;
   let nextId = 1;
   let attempt = 0;
   let socket: WebSocket | null = null;
@@ -68,7 +71,8 @@ export function createWebSocketClient(options: WebSocketClientOptions): Observab
     ws.onopen = () => {
       attempt = 0;
       setState({ status: 'open' });
-      for (const { req, p } of queued.splice(0)) {
+      for (const { req, p, timer: t } of queued.splice(0)) {
+        clearTimeout(t);
         pending.set(req.id, p);
         ws.send(JSON.stringify(req));
       }
@@ -129,7 +133,18 @@ export function createWebSocketClient(options: WebSocketClientOptions): Observab
           pending.set(req.id, p);
           socket.send(JSON.stringify(req));
         } else {
-          queued.push({ req, p });
+          // Wait for the (re)connection, but not forever: the user should hear about it.
+          const entry = {
+            req,
+            p,
+            timer: setTimeout(() => {
+              const i = queued.indexOf(entry);
+              if (i !== -1) queued.splice(i, 1);
+              const why = state.status === 'reconnecting' ? ` (${state.reason})` : '';
+              reject(new EngineClientError({ code: 'INTERNAL', message: `Switchboard's engine is not reachable${why}; it keeps retrying — try again in a moment.` }));
+            }, queueTimeout),
+          };
+          queued.push(entry);
         }
       });
     },
@@ -146,7 +161,10 @@ export function createWebSocketClient(options: WebSocketClientOptions): Observab
       closedByUser = true;
       if (timer) clearTimeout(timer);
       const err = new EngineClientError({ code: 'ENGINE_CLOSED', message: 'The client was closed.' });
-      for (const { p } of queued.splice(0)) p.reject(err);
+      for (const { p, timer: t } of queued.splice(0)) {
+        clearTimeout(t);
+        p.reject(err);
+      }
       socket?.close();
       if (!socket) setState({ status: 'closed', reason: 'closed' });
     },
