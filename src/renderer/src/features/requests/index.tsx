@@ -8,6 +8,7 @@ import { RequestBar } from './RequestBar';
 import { RequestEditor } from './RequestEditor';
 import { ResponsePane } from './ResponsePane';
 import { startRequests, useRequests } from './store';
+import { WorkspacePanel } from '../workspace/WorkspacePanel';
 import './requests.css';
 
 function tabTitle(url: string): string {
@@ -55,6 +56,14 @@ function RequestTabs() {
 
 export default function Requests() {
   useEffect(() => startRequests(), []);
+  return (
+    <div className="rq-with-ws">
+      <SplitPane storageKey="requests.workspace" initial={260} min={200} max={520} first={<WorkspacePanel />} second={<RequestsMain />} />
+    </div>
+  );
+}
+
+function RequestsMain() {
   const tab = useRequests((s) => s.tabs.find((t) => t.id === s.activeId) ?? s.tabs[0]!);
   const urlRef = useRef<HTMLInputElement>(null);
   const { newTab, closeTab, send } = useRequests.getState();

@@ -7,6 +7,7 @@ import { base64ToBytes } from '../../components/bodyDecode';
 import { explainError, errorCode } from '../../components/errorHints';
 import { loadPref, savePref } from '../../components/persist';
 import { mergeParams, urlWithParams } from '../../../../shared/httpParams';
+import { sendContext } from '../workspace/store';
 
 /** The first part of a response body the UI fetches; the rest on request, in ranges. */
 export const BODY_PREVIEW = 1024 * 1024;
@@ -153,7 +154,8 @@ export const useRequests = create<RequestsState>((set, get) => {
       const previous = t.response?.id;
       patchTab(id, { sending: true, requestId, error: null, progress: null });
       try {
-        const response = await engine().invoke('http.send', { spec: t.spec, requestId });
+        // Through the workspace: environment/collection variables, cookie jar, history.
+        const response = await engine().invoke('workspace.send', { spec: t.spec, requestId, source: 'composer', ...sendContext(id) });
         if (previous) void engine().invoke('http.discardBody', { id: previous }).catch(() => undefined);
         if (!tab(id)) {
           void engine().invoke('http.discardBody', { id: response.id }).catch(() => undefined);
