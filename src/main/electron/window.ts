@@ -1,12 +1,15 @@
-import { BrowserWindow, nativeTheme } from 'electron';
+import { BrowserWindow, nativeTheme, type WebPreferences } from 'electron';
 import { secureWebPreferences, webPreferencesProblems } from '../security/webPreferences';
 import { PRELOAD_PATH, RENDERER_HTML } from './paths';
 
-export function createMainWindow(devServerUrl: string | undefined): BrowserWindow {
-  const webPreferences = secureWebPreferences(PRELOAD_PATH);
-  const problems = webPreferencesProblems(webPreferences);
-  // A weakened window must never open, even after a careless edit.
+/** Passes the preferences through unchanged, or throws: a weakened window never opens. */
+function checked(prefs: WebPreferences): WebPreferences {
+  const problems = webPreferencesProblems(prefs);
   if (problems.length) throw new Error(`Refusing to open an insecure window: ${problems.join('; ')}`);
+  return prefs;
+}
+
+export function createMainWindow(devServerUrl: string | undefined): BrowserWindow {
   const win = new BrowserWindow({
     width: 1440,
     height: 900,
@@ -15,7 +18,16 @@ export function createMainWindow(devServerUrl: string | undefined): BrowserWindo
     show: false,
     title: 'Switchboard',
     backgroundColor: nativeTheme.shouldUseDarkColors ? '#1e1f22' : '#ffffff',
-    webPreferences,
+    webPreferences: checked({
+      ...secureWebPreferences(PRELOAD_PATH),
+      // The policy lives in secureWebPreferences; the key settings are repeated literally here so
+      // static auditors (Electronegativity) can see them at the call site.
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      disableBlinkFeatures: 'Auxclick',
+    }),
   });
   win.once('ready-to-show', () => win.show());
   if (devServerUrl) void win.loadURL(devServerUrl);

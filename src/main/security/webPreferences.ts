@@ -20,6 +20,8 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
     navigateOnDragDrop: false,
     safeDialogs: true,
     spellcheck: false,
+    // Middle-click would open links in new windows, bypassing the click handlers.
+    disableBlinkFeatures: 'Auxclick',
   };
 }
 
@@ -47,6 +49,7 @@ export function webPreferencesProblems(prefs: WebPreferences): string[] {
     if (actual !== required) problems.push(`${key} must be ${String(required)} (is ${String(actual)})`);
   }
   if (prefs.enableBlinkFeatures) problems.push('enableBlinkFeatures must not be set');
+  if (!prefs.disableBlinkFeatures?.split(',').map((f) => f.trim()).includes('Auxclick')) problems.push("disableBlinkFeatures must include 'Auxclick'");
   if (prefs.preload !== undefined && !prefs.preload.endsWith('.cjs')) problems.push('preload must be the CommonJS bundle (.cjs)');
   return problems;
 }

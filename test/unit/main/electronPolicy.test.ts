@@ -47,6 +47,7 @@ describe('webPreferences', () => {
       preload: '/app/out/preload/index.cjs',
     });
     expect(prefs.enableBlinkFeatures).toBeUndefined();
+    expect(prefs.disableBlinkFeatures).toBe('Auxclick');
     expect(webPreferencesProblems(prefs)).toEqual([]);
   });
 
@@ -59,6 +60,7 @@ describe('webPreferences', () => {
     expect(webPreferencesProblems(missing).join()).toContain('contextIsolation');
     expect(webPreferencesProblems({ ...prefs, enableBlinkFeatures: 'CSSPaintAPI' }).join()).toContain('enableBlinkFeatures');
     expect(webPreferencesProblems({ ...prefs, preload: '/x/index.mjs' }).join()).toContain('CommonJS');
+    expect(webPreferencesProblems({ ...prefs, disableBlinkFeatures: undefined }).join()).toContain('Auxclick');
   });
 });
 
