@@ -140,7 +140,8 @@ export async function createCatcherService(ctx: ServiceContext): Promise<Catcher
     rt.status = 'starting';
     rt.error = null;
     emitState(rt);
-    const listener = new CatcherListener(ctx.limits, (req, res) => handleRequest(req, res, depsFor(rt)));
+    const deps = depsFor(rt);
+    const listener = new CatcherListener(ctx.limits, (req, res) => handleRequest(req, res, deps));
     try {
       let bound: number | null = null;
       // "Any free port" comes back on the port it had, so a URL pasted into a provider keeps working.

@@ -52,6 +52,11 @@ function processAlive(pid: number): boolean {
   }
 }
 
+function isZeroTail(buf: Buffer, pos: number): boolean {
+  for (let i = pos; i < buf.length; i++) if (buf[i] !== 0) return false;
+  return true;
+}
+
 /** One writer per store: a LOCK file with our pid; a lock left by a dead process is taken over. */
 function takeLock(dir: string): string {
   const file = path.join(dir, 'LOCK');
@@ -112,19 +117,20 @@ export interface ListQuery {
   limit: number;
 }
 
-interface Pending {
-  seq: number;
-  input: AppendInput;
-  resolve(entry: StoreEntry): void;
-  reject(err: unknown): void;
-}
+type Pending =
+  | { kind: 'capture'; seq: number; input: AppendInput; resolve(entry: StoreEntry): void; reject(err: unknown): void }
+  | { kind: 'update'; seq: number; update: CaptureUpdate; resolve(entry: StoreEntry | null): void; reject(err: unknown): void };
 
 interface Segment {
   n: number;
   idxFd: number;
   bodyFd: number;
+  /** End of the data (where the next record goes). */
   idxSize: number;
   bodySize: number;
+  /** End of the zeroed space written ahead (≥ size). */
+  idxAlloc: number;
+  bodyAlloc: number;
 }
 
 const SEGMENT_RE = /^(\d{6})\.idx$/;
@@ -132,6 +138,12 @@ const DEFAULT_SEGMENT_BODY = 1024 * 1024 * 1024;
 const DEFAULT_SEGMENT_INDEX = 64 * 1024 * 1024;
 /** Text search reads bodies in runs of about this size. */
 const SEARCH_CHUNK = 8 * 1024 * 1024;
+/** Batches written and being fsynced at the same time. */
+const MAX_INFLIGHT = 3;
+const PREALLOC_BODY = 8 * 1024 * 1024;
+const PREALLOC_IDX = 1024 * 1024;
+const ZEROS_BODY = Buffer.alloc(PREALLOC_BODY);
+const ZEROS_IDX = Buffer.alloc(PREALLOC_IDX);
 
 const segName = (n: number, ext: 'idx' | 'body'): string => `${String(n).padStart(6, '0')}.${ext}`;
 
@@ -145,6 +157,10 @@ export class CaptureStore {
   private pending: Pending[] = [];
   private chain: Promise<void> = Promise.resolve();
   private flushQueued = false;
+  private inflight = 0;
+  /** Resolves when the newest batch settles: true when it and every batch before it succeeded. */
+  private tail: Promise<boolean> = Promise.resolve(true);
+  private rollback: { seg: Segment; idx: number; body: number } | null = null;
   private closed = false;
   private readonly interner = new Interner();
   private lockFile: string | null = null;
@@ -198,7 +214,7 @@ export class CaptureStore {
     for (const n of numbers) this.loadSegment(n);
     const last = numbers.at(-1);
     if (this.opts.readOnly) {
-      this.current = { n: (last ?? 0) + 1, idxFd: -1, bodyFd: -1, idxSize: 0, bodySize: 0 };
+      this.current = { n: (last ?? 0) + 1, idxFd: -1, bodyFd: -1, idxSize: 0, bodySize: 0, idxAlloc: 0, bodyAlloc: 0 };
       return;
     }
     if (last !== undefined) {
@@ -222,8 +238,14 @@ export class CaptureStore {
     let pos = 0;
     let blobEnd = 0;
     let problem: string | null = null;
+    let zeroTail = false;
     while (pos < buf.length) {
       const r = readRecord(buf, pos, this.interner);
+      if (!r.ok && isZeroTail(buf, pos)) {
+        // Space written ahead by the writer (preallocation), not damage.
+        zeroTail = true;
+        break;
+      }
       if (!r.ok) {
         problem = r.reason === 'incomplete' ? 'torn record at end of file' : r.message;
         break;
@@ -264,9 +286,10 @@ export class CaptureStore {
       this.repairs.push({ segment: n, file: idxPath, droppedBytes: buf.length - pos, reason: problem });
       fs.truncateSync(idxPath, pos);
       if (bodySize > blobEnd) fs.truncateSync(bodyPath, blobEnd);
-    } else if (bodySize > blobEnd) {
-      // Bodies whose index record never made it to disk: unacknowledged, so safe to drop.
-      fs.truncateSync(bodyPath, blobEnd);
+    } else {
+      if (zeroTail) fs.truncateSync(idxPath, pos);
+      // Bodies whose index record never made it to disk (unacknowledged) and zeroed space ahead.
+      if (bodySize > blobEnd) fs.truncateSync(bodyPath, blobEnd);
     }
   }
 
@@ -279,7 +302,9 @@ export class CaptureStore {
       await closeFile(idxFd);
       throw err;
     });
-    return { n, idxFd, bodyFd, idxSize: fs.fstatSync(idxFd).size, bodySize: fs.fstatSync(bodyFd).size };
+    const idxSize = fs.fstatSync(idxFd).size;
+    const bodySize = fs.fstatSync(bodyFd).size;
+    return { n, idxFd, bodyFd, idxSize, bodySize, idxAlloc: idxSize, bodyAlloc: bodySize };
   }
 
   private async writeMarker(): Promise<void> {
@@ -334,7 +359,17 @@ export class CaptureStore {
     if (this.closed) return Promise.reject(new Error('capture store is closed'));
     const seq = this.nextSeq++;
     return new Promise<StoreEntry>((resolve, reject) => {
-      this.pending.push({ seq, input, resolve, reject });
+      this.pending.push({ kind: 'capture', seq, input, resolve, reject });
+      this.queueFlush();
+    });
+  }
+
+  /** Appends an update record (annotations, answered status); merged into the capture on read. */
+  update(seq: number, update: CaptureUpdate): Promise<StoreEntry | null> {
+    if (this.opts.readOnly) return Promise.reject(new Error('capture store is open read-only'));
+    if (this.closed) return Promise.reject(new Error('capture store is closed'));
+    return new Promise<StoreEntry | null>((resolve, reject) => {
+      this.pending.push({ kind: 'update', seq, update, resolve, reject });
       this.queueFlush();
     });
   }
@@ -342,23 +377,39 @@ export class CaptureStore {
   private queueFlush(): void {
     if (this.flushQueued) return;
     this.flushQueued = true;
-    // Everything that arrives while the previous batch is being fsynced rides in the next one.
+    // Everything that arrives while earlier batches are being fsynced rides in the next one.
     this.chain = this.chain.then(() => this.flush());
   }
 
+  /**
+   * Group commit, pipelined: up to MAX_INFLIGHT batches are written and fsynced at once (fsync
+   * latency, not CPU, bounds a durable store), and acknowledged strictly in order.
+   */
   private async flush(): Promise<void> {
     this.flushQueued = false;
+    if (this.inflight >= MAX_INFLIGHT || this.rollback) await this.tail;
+    if (this.rollback) await this.undoFailed();
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
-    try {
-      await this.maybeRoll();
-      const seg = this.current;
-      const bodyBufs: Buffer[] = [];
-      const idxBufs: Buffer[] = [];
-      const entries: StoreEntry[] = [];
-      let bodyPos = seg.bodySize;
-      for (const p of batch) {
+    if (this.inflight === 0) {
+      try {
+        await this.maybeRoll();
+      } catch (err) {
+        for (const p of batch) p.reject(err);
+        return;
+      }
+    }
+    const seg = this.current;
+    const bodyStart = seg.bodySize;
+    const idxStart = seg.idxSize;
+    const bodyBufs: Buffer[] = [];
+    const idxBufs: Buffer[] = [];
+    const done: Array<() => void> = [];
+    let bodyPos = bodyStart;
+    let idxPos = idxStart;
+    for (const p of batch) {
+      if (p.kind === 'capture') {
         const { input } = p;
         const detail = encodeDetail(input.detail);
         const entry: StoreEntry = {
@@ -381,21 +432,91 @@ export class CaptureStore {
         };
         bodyPos += detail.length + input.body.length;
         bodyBufs.push(detail, input.body);
-        idxBufs.push(encodeCapture(entry));
-        entries.push(entry);
+        const rec = encodeCapture(entry);
+        idxBufs.push(rec);
+        idxPos += rec.length;
+        done.push(() => {
+          this.entries.push(entry);
+          this.perCatcher.set(entry.catcherId, (this.perCatcher.get(entry.catcherId) ?? 0) + 1);
+          p.resolve(entry);
+        });
+      } else {
+        const rec = encodeUpdate(p.seq, p.update);
+        const offset = idxPos;
+        idxBufs.push(rec);
+        idxPos += rec.length;
+        done.push(() => {
+          const entry = this.find(p.seq);
+          if (entry) this.applyUpdate(entry, p.update, seg.n, offset);
+          p.resolve(entry ?? null);
+        });
       }
-      const idxBytes = await this.commit(seg, bodyBufs, idxBufs);
-      seg.bodySize = bodyPos;
-      seg.idxSize += idxBytes;
-      for (let i = 0; i < batch.length; i++) {
-        const entry = entries[i] as StoreEntry;
-        this.entries.push(entry);
-        this.perCatcher.set(entry.catcherId, (this.perCatcher.get(entry.catcherId) ?? 0) + 1);
-        (batch[i] as Pending).resolve(entry);
-      }
-    } catch (err) {
-      for (const p of batch) p.reject(err);
     }
+    seg.bodySize = bodyPos;
+    seg.idxSize = idxPos;
+    this.inflight++;
+    const io = this.writeBatch(seg, bodyBufs, bodyStart, idxBufs, idxStart);
+    const prev = this.tail;
+    this.tail = (async (): Promise<boolean> => {
+      let failure: unknown = null;
+      try {
+        await io;
+      } catch (err) {
+        failure = err;
+      }
+      const prevOk = await prev;
+      this.inflight--;
+      if (failure === null && prevOk) {
+        for (const fn of done) fn();
+        return true;
+      }
+      // The first failed batch marks where the files must be cut back to before the next write.
+      this.rollback ??= { seg, idx: idxStart, body: bodyStart };
+      const cause = failure ?? Object.assign(new Error('an earlier write to the capture store failed'), { code: 'EIO' });
+      for (const p of batch) p.reject(cause);
+      return false;
+    })();
+  }
+
+  /** Writes body bytes and index records (plus zeroed space ahead), then makes both durable. */
+  private async writeBatch(seg: Segment, bodyBufs: Buffer[], bodyStart: number, idxBufs: Buffer[], idxStart: number): Promise<void> {
+    const writes: Array<Promise<unknown>> = [];
+    if (bodyBufs.length) writes.push(writeAll(seg.bodyFd, bodyBufs, bodyStart));
+    writes.push(writeAll(seg.idxFd, idxBufs, idxStart));
+    // Writing into already-allocated, already-sized space lets fdatasync skip the metadata commit.
+    if (seg.bodySize + PREALLOC_BODY / 4 > seg.bodyAlloc) {
+      const from = Math.max(seg.bodyAlloc, seg.bodySize);
+      seg.bodyAlloc = from + PREALLOC_BODY;
+      writes.push(writeAll(seg.bodyFd, [ZEROS_BODY], from));
+    }
+    if (seg.idxSize + PREALLOC_IDX / 4 > seg.idxAlloc) {
+      const from = Math.max(seg.idxAlloc, seg.idxSize);
+      seg.idxAlloc = from + PREALLOC_IDX;
+      writes.push(writeAll(seg.idxFd, [ZEROS_IDX], from));
+    }
+    await Promise.all(writes);
+    await Promise.all([bodyBufs.length ? datasync(seg.bodyFd) : Promise.resolve(), datasync(seg.idxFd)]);
+  }
+
+  /** After a failed batch: cut both files back to the last good record (best effort). */
+  private async undoFailed(): Promise<void> {
+    const rb = this.rollback;
+    if (!rb) return;
+    await truncateFd(rb.seg.idxFd, rb.idx).catch(() => undefined);
+    await truncateFd(rb.seg.bodyFd, rb.body).catch(() => undefined);
+    rb.seg.idxSize = rb.idx;
+    rb.seg.bodySize = rb.body;
+    rb.seg.idxAlloc = rb.idx;
+    rb.seg.bodyAlloc = rb.body;
+    this.rollback = null;
+    this.tail = Promise.resolve(true);
+  }
+
+  /** Waits until every batch written so far has settled. */
+  private async drain(): Promise<void> {
+    await this.chain;
+    await this.tail;
+    if (this.rollback) await this.undoFailed();
   }
 
   /** Body bytes first, then index records, then both made durable; on failure the files are cut back. */
@@ -419,6 +540,9 @@ export class CaptureStore {
   private async maybeRoll(): Promise<void> {
     const seg = this.current;
     if (seg.bodySize < this.opts.segmentBodyBytes && seg.idxSize < this.opts.segmentIndexBytes) return;
+    // Give the zeroed space ahead back before the segment becomes read-only.
+    await truncateFd(seg.idxFd, seg.idxSize);
+    await truncateFd(seg.bodyFd, seg.bodySize);
     const next = await this.openSegment(seg.n + 1);
     // The old segment is read-only from now on: keep its index fd for update lookups.
     this.readFds.set(seg.n * 2, seg.idxFd);
@@ -427,30 +551,11 @@ export class CaptureStore {
     await this.writeMarker();
   }
 
-  /** Appends an update record (annotations, answered status); merged into the capture on read. */
-  update(seq: number, update: CaptureUpdate): Promise<StoreEntry | null> {
-    const run = async (): Promise<StoreEntry | null> => {
-      const entry = this.find(seq);
-      if (!entry) return null;
-      const seg = this.current;
-      const rec = encodeUpdate(seq, update);
-      const offset = seg.idxSize;
-      await this.commit(seg, [], [rec]);
-      seg.idxSize += rec.length;
-      this.applyUpdate(entry, update, seg.n, offset);
-      return entry;
-    };
-    const p = this.chain.then(run);
-    this.chain = p.then(
-      () => undefined,
-      () => undefined,
-    );
-    return p;
-  }
-
   /** Removes the captures of one catcher (or all); returns how many. */
   clear(catcherId: string | null): Promise<number> {
     const run = async (): Promise<number> => {
+      await this.tail;
+      if (this.rollback) await this.undoFailed();
       const uptoSeq = this.nextSeq - 1;
       const seg = this.current;
       const rec = encodeClear(uptoSeq, catcherId);
@@ -618,7 +723,10 @@ export class CaptureStore {
     if (this.closed) return;
     this.closed = true;
     this.queueFlush();
-    await this.chain;
+    await this.drain();
+    // Give the zeroed space ahead back so the files end where the data ends.
+    if (this.current.idxFd >= 0) await truncateFd(this.current.idxFd, this.current.idxSize).catch(() => undefined);
+    if (this.current.bodyFd >= 0) await truncateFd(this.current.bodyFd, this.current.bodySize).catch(() => undefined);
     if (this.current.idxFd >= 0) await closeFile(this.current.idxFd);
     if (this.current.bodyFd >= 0) await closeFile(this.current.bodyFd);
     for (const [, fd] of this.readFds) await closeFile(fd);

@@ -100,6 +100,21 @@ describe('CaptureStore', () => {
     await third.close();
   });
 
+  it('treats zeroed space written ahead (a crash while preallocated) as a clean end, not damage', async () => {
+    const dir = tmp();
+    const store = await CaptureStore.open(dir);
+    for (let i = 0; i < 3; i++) await store.append(input(i));
+    await store.close();
+    fs.appendFileSync(path.join(dir, '000001.idx'), Buffer.alloc(1024 * 1024));
+    fs.appendFileSync(path.join(dir, '000001.body'), Buffer.alloc(8 * 1024 * 1024));
+    const again = await CaptureStore.open(dir);
+    expect(again.count).toBe(3);
+    expect(again.repairs).toEqual([]);
+    await again.append(input(9));
+    await again.close();
+    expect((await CaptureStore.open(dir).then(async (s) => [s.count, await s.close()]))[0]).toBe(4);
+  });
+
   it('drops a record whose checksum fails and everything after it', async () => {
     const dir = tmp();
     const store = await CaptureStore.open(dir);

@@ -1,0 +1,20 @@
+import { createEngine } from '../../src/engine';
+
+// The real engine with one catcher (durable store, hooks of whatever services are registered).
+const dataDir = process.argv[2];
+if (!dataDir) throw new Error('usage: catcher.ts DATA_DIR');
+const engine = await createEngine({ dataDir, door: 'cli' });
+if (process.argv[3] === 'nohooks') engine.deps.catchers.setHooks(null);
+const c = await engine.invoke('catchers.create', { name: 'bench' });
+process.send?.({ port: c.boundPort });
+process.on('message', (m: { op: string }) => {
+  if (m.op === 'stats') {
+    global.gc?.();
+    void engine.invoke('engine.info', {}).then((info) => {
+      process.send?.({ op: 'stats', rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed, captureCount: info.captureCount });
+    });
+  }
+});
+process.on('SIGTERM', () => {
+  void engine.close().then(() => process.exit(0));
+});
