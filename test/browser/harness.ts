@@ -194,9 +194,17 @@ export async function openApp(options: { viewport?: { width: number; height: num
     await browser.close();
     if (!options.server) await server.stop();
   };
+  const ready = () => browser.page.getByTestId('engine-state').filter({ hasText: 'Engine ready' }).waitFor({ timeout: 20_000 });
   try {
     await browser.page.goto(server.url);
-    await browser.page.getByTestId('engine-state').filter({ hasText: 'Engine ready' }).waitFor({ timeout: 20_000 });
+    try {
+      await ready();
+    } catch {
+      // out/ is shared: another build may have been rewriting the renderer as we loaded it.
+      // One reload tells that apart from a real failure.
+      await browser.page.goto(server.url);
+      await ready();
+    }
   } catch (err) {
     const bar = await browser.page.getByTestId('status-bar').textContent({ timeout: 1000 }).catch(() => null);
     await close();

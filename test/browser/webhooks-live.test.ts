@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApp, type AppSession } from './harness';
@@ -44,6 +45,11 @@ describe('webhooks UI under load and on errors', () => {
     await item.and(page.locator('[data-status="running"]')).waitFor();
     url = (await item.getAttribute('data-url')) ?? '';
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+
+    // The empty state's command is ready to paste: run it as a shell would.
+    const sample = (await page.getByTestId('sample-curl').textContent()) ?? '';
+    execFileSync('sh', ['-c', `${sample} -sS -o /dev/null`]);
+    await page.locator('[data-testid="capture-row"][data-url="/webhooks/test"]').waitFor();
   });
 
   it('shows a burst of 2,000 requests, all of them, with a bounded DOM', async () => {
@@ -61,7 +67,7 @@ describe('webhooks UI under load and on errors', () => {
       }),
     );
     expect(statuses.filter((s) => s === 200)).toHaveLength(total);
-    await expect.poll(() => page.getByTestId('capture-total').textContent(), { timeout: 20_000 }).toContain('2,000 captures');
+    await expect.poll(() => page.getByTestId('capture-total').textContent(), { timeout: 20_000 }).toContain('2,001 captures');
     // Virtualized: only what is on screen (plus overscan) is in the DOM.
     expect(await page.getByTestId('capture-row').count()).toBeLessThan(80);
     // Following the live edge: the newest request is on screen.
