@@ -92,4 +92,52 @@ describe('workspace UI', () => {
     await expect.poll(() => page.locator('.ws-hist').count()).toBe(1);
     await app.screenshot('workspace-history-1280x800-light');
   });
+
+  it('imports a pasted curl command showing what was skipped, exports a snippet, edits variables and shows the cookie jar', async () => {
+    const { page } = app;
+    await page.getByRole('tab', { name: /Collections/ }).click();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByLabel('Text to import').fill(`curl -s -X POST '${base}/items' -H 'Content-Type: application/json' -d '{"a":1}' --retry 2`);
+    await expect.poll(() => page.getByLabel('Import preview').textContent()).toContain('curl');
+    const skipped = await page.locator('.ws-skipped').textContent();
+    expect(skipped).toContain('--silent');
+    expect(skipped).toContain('--retry 2');
+    await app.screenshot('workspace-import-1280x800-light');
+    await page.getByRole('button', { name: /^Import 1 request/ }).click();
+    await expect.poll(() => page.locator('.ws-collection-head').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('Imported from curl')]));
+    await page.locator('.ws-request', { hasText: 'POST /items' }).click();
+    await expect.poll(() => page.getByLabel('URL', { exact: true }).inputValue()).toBe(`${base}/items`);
+
+    // Export: a Python requests snippet of the open request, made by httpsnippet.
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    await page.getByLabel('Snippet language').selectOption('python:requests');
+    await expect.poll(() => page.locator('.ws-code .cm-content').textContent()).toContain('requests.post');
+    await app.screenshot('workspace-export-1280x800-light');
+    await page.keyboard.press('Escape');
+
+    // Variables: precedence is shown; a secret value is accepted but never written to the folder.
+    await page.getByRole('button', { name: 'Edit variables' }).click();
+    await page.getByRole('button', { name: 'Environment: Prod' }).click();
+    await page.getByRole('button', { name: 'Add variable' }).click();
+    await page.getByLabel('Variable name').last().fill('token');
+    await page.getByLabel('token is secret').check();
+    await page.getByLabel('Value of token').fill('s3cret-value');
+    await page.locator('dialog[open]').getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => page.getByLabel('Resolved variables').textContent()).toContain('token');
+    expect(await page.locator('.ws-precedence').textContent()).toMatch(/global.*<.*collection.*<.*environment/);
+    expect(readFileSync(join(dir, 'environments', 'prod.env.json'), 'utf8')).not.toContain('s3cret-value');
+    expect(JSON.parse(readFileSync(join(dir, 'environments', 'prod.env.json'), 'utf8'))).toMatchObject({ variables: expect.arrayContaining([{ name: 'token', value: '', secret: true }]) });
+    await app.screenshot('workspace-variables-1280x800-light');
+    await page.keyboard.press('Escape');
+
+    // Cookie jar: add one by hand and see it listed.
+    await page.getByRole('button', { name: 'Cookies', exact: true }).click();
+    await page.getByLabel('Cookie domain').fill('127.0.0.1');
+    await page.getByLabel('Cookie name').fill('sid');
+    await page.getByLabel('Cookie value').fill('xyz');
+    await page.getByRole('button', { name: 'Set', exact: true }).click();
+    await expect.poll(() => page.getByLabel('Cookies', { exact: true }).locator('tbody').textContent()).toContain('sid');
+    await app.screenshot('workspace-cookies-1280x800-light');
+    await page.keyboard.press('Escape');
+  });
 });
