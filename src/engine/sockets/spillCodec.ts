@@ -12,9 +12,21 @@ const DIR_INDEX = new Map(DIRECTIONS.map((d, i) => [d, i]));
 const KIND_INDEX = new Map(KINDS.map((k, i) => [k, i]));
 const FIXED = 4 + 8 + 8 + 3;
 
+// Client ids repeat on every frame of a server log: encode each once.
+const idCache = new Map<string, Buffer>();
+function idBytes(id: string): Buffer {
+  let b = idCache.get(id);
+  if (!b) {
+    if (idCache.size > 10_000) idCache.clear();
+    b = Buffer.from(id, 'utf8');
+    idCache.set(id, b);
+  }
+  return b;
+}
+
 function recordSize(e: Entry): number {
   let n = FIXED + e.data.length;
-  if (e.clientId !== undefined) n += 2 + Buffer.byteLength(e.clientId);
+  if (e.clientId !== undefined) n += 2 + idBytes(e.clientId).length;
   if (e.rttMs !== undefined) n += 8;
   if (e.closeCode !== undefined) n += 2;
   if (e.errorCode !== undefined) n += 2 + Buffer.byteLength(e.errorCode);
@@ -37,9 +49,10 @@ export function encodeEntries(entries: Entry[]): Buffer {
     buf[off + 18] = flags;
     off += 19;
     if (e.clientId !== undefined) {
-      const n = buf.write(e.clientId, off + 2, 'utf8');
-      buf.writeUInt16LE(n, off);
-      off += 2 + n;
+      const id = idBytes(e.clientId);
+      buf.writeUInt16LE(id.length, off);
+      buf.set(id, off + 2);
+      off += 2 + id.length;
     }
     if (e.rttMs !== undefined) {
       buf.writeDoubleLE(e.rttMs, off);
