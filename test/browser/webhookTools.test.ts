@@ -89,10 +89,43 @@ describe('webhook tools UI', () => {
     await replay.getByRole('button', { name: 'Close', exact: true }).click();
   });
 
+  it('edits mock rules and a forward target in the UI; both act on real HTTP', async () => {
+    const { page } = app;
+    await page.getByRole('button', { name: 'Webhooks', exact: true }).click();
+    const item = page.getByTestId('catcher-item').filter({ hasText: 'gh-dev' });
+    await item.getByTestId('catcher-tools').click();
+    const tools = page.getByRole('dialog', { name: 'Webhook tools — gh-dev' });
+    await tools.getByRole('tab', { name: /Mock rules/ }).click();
+    await tools.getByTestId('rule-add').click();
+    await tools.getByLabel('Rule path glob').fill('/teapot/*');
+    await tools.getByLabel('Response status').fill('418');
+    await tools.getByLabel('Rule response body').fill('I am a teapot for {{request.query.who}}');
+    await tools.getByTestId('rules-save').click();
+    await expect.poll(() => tools.getByTestId('rules-save').isDisabled()).toBe(true);
+    await app.screenshot('webhook-tools-rules-1280x800-light');
+
+    await tools.getByRole('tab', { name: 'Forward' }).click();
+    await tools.getByTestId('forward-target').fill(`${serverUrl}/fwd`);
+    await tools.getByTestId('forward-save').click();
+    await expect.poll(() => page.getByText('Forwarding on.').count()).toBeGreaterThan(0);
+    await tools.getByRole('button', { name: 'Close (Esc)' }).click();
+
+    const out = await curl(['-s', '-w', ' %{http_code}', `${url}/teapot/pot?who=Ada`]);
+    expect(out).toBe('I am a teapot for Ada 418');
+    await expect.poll(() => received.some((r) => r.url === '/fwd/teapot/pot?who=Ada')).toBe(true);
+    await page.locator('[data-testid="capture-row"][data-url="/teapot/pot?who=Ada"]').click();
+    const detail = page.getByTestId('capture-detail');
+    await detail.getByRole('tab', { name: 'Webhook' }).click();
+    await expect.poll(() => detail.getByTestId('forward-result').textContent()).toContain('202');
+    expect(await detail.getByTestId('webhook-tools-panel').textContent()).toContain('by mock rule');
+    await app.screenshot('webhook-tools-forwarded-1280x800-light');
+  });
+
   it('opens a capture in the request composer', async () => {
     const { page } = app;
     await page.getByTestId('capture-detail').getByTestId('detail-replay').click();
     const replay = page.getByRole('dialog', { name: 'Replay capture' });
+    await replay.getByLabel('Another URL').check();
     await replay.getByTestId('replay-url').fill(`${serverUrl}/from-composer`);
     await replay.getByRole('button', { name: 'Edit in composer' }).click();
     const urlInput = page.getByLabel('URL', { exact: true });

@@ -198,11 +198,11 @@ function RuleForm({ rule, onChange }: { rule: MockRule; onChange: (r: MockRule) 
       <div className="field-row">
         <div className="field">
           <label>Status</label>
-          <input className="input" inputMode="numeric" value={String(rule.response.status)} onChange={(e) => setResp('status', Math.min(599, Math.max(100, Number(e.target.value) || 200)))} aria-label="Response status" />
+          <NumField value={rule.response.status} min={100} max={599} onCommit={(n) => setResp('status', n)} label="Response status" />
         </div>
         <div className="field">
           <label>Delay (ms)</label>
-          <input className="input" inputMode="numeric" value={String(rule.response.delayMs)} onChange={(e) => setResp('delayMs', Math.min(60_000, Math.max(0, Number(e.target.value) || 0)))} aria-label="Response delay" />
+          <NumField value={rule.response.delayMs} min={0} max={60_000} onCommit={(n) => setResp('delayMs', n)} label="Response delay" />
         </div>
       </div>
       <div className="field">
@@ -214,5 +214,29 @@ function RuleForm({ rule, onChange }: { rule: MockRule; onChange: (r: MockRule) 
         <textarea className="textarea mono" rows={5} value={rule.response.body} onChange={(e) => setResp('body', e.target.value)} aria-label="Rule response body" />
       </div>
     </div>
+  );
+}
+
+/** A whole-number field that keeps what is typed and commits only values in range (marked invalid otherwise). */
+function NumField({ value, min, max, onCommit, label }: { value: number; min: number; max: number; onCommit: (n: number) => void; label: string }) {
+  const [text, setText] = useState(String(value));
+  const n = Number(text);
+  const ok = /^\d+$/.test(text.trim()) && n >= min && n <= max;
+  return (
+    <input
+      className={`input ${ok ? '' : 'invalid'}`}
+      inputMode="numeric"
+      aria-label={label}
+      title={ok ? undefined : `A whole number from ${min} to ${max}`}
+      value={text}
+      onChange={(e) => {
+        setText(e.target.value);
+        const v = Number(e.target.value);
+        if (/^\d+$/.test(e.target.value.trim()) && v >= min && v <= max) onCommit(v);
+      }}
+      onBlur={() => {
+        if (!ok) setText(String(value));
+      }}
+    />
   );
 }

@@ -30,8 +30,9 @@ function joinTarget(target: string, url: string): string {
 }
 
 /** Replay one capture (editable) or a selection (as captured) to a URL, optionally re-signed. */
-export function ReplayDialog({ ids, capture, onClose }: { ids: string[]; capture?: Capture; onClose: () => void }) {
-  const config = useTools((s) => (capture ? s.configs[capture.catcherId] : undefined));
+export function ReplayDialog({ ids, capture, catcherId, onClose }: { ids: string[]; capture?: Capture; catcherId?: string | null; onClose: () => void }) {
+  const configOf = capture?.catcherId ?? catcherId ?? null;
+  const config = useTools((s) => (configOf ? s.configs[configOf] : undefined));
   const target = config?.forward.target ?? '';
   const catcherUrl = useWebhooks((s) => (capture ? (s.catchers.find((c) => c.id === capture.catcherId)?.url ?? null) : null));
   const [url, setUrl] = useState('');

@@ -1,5 +1,10 @@
 import { SIGNATURE_STATUSES, type SignatureStatus } from '../../../../shared/model/webhookTools';
+import { useState } from 'react';
 import { toolFiltersActive, useTools, NO_TOOL_FILTERS, type StatusClass } from './store';
+import { ReplayDialog } from './ReplayDialog';
+import { useWebhooks } from '../webhooks/store';
+
+const MAX_BULK_REPLAY = 1000;
 
 const SIG_LABEL: Record<SignatureStatus, string> = {
   valid: 'Valid signature',
@@ -13,6 +18,10 @@ const SIG_LABEL: Record<SignatureStatus, string> = {
 export function ToolFilters() {
   const f = useTools((s) => s.filters);
   const setFilters = useTools((s) => s.setFilters);
+  const shown = useWebhooks((s) => s.captures);
+  const catcherId = useWebhooks((s) => s.catcherId);
+  const [replaying, setReplaying] = useState(false);
+  const ids = shown.slice(-MAX_BULK_REPLAY).map((c) => c.id);
   return (
     <div className="wt-filters" aria-label="More filters">
       <select className="select" aria-label="Filter by signature" value={f.signature} onChange={(e) => setFilters({ signature: e.target.value as SignatureStatus | '' })} data-testid="filter-signature">
@@ -42,6 +51,16 @@ export function ToolFilters() {
       <label className="faint" style={{ fontSize: 12 }}>
         to <input className="input" type="datetime-local" step="1" aria-label="To time" value={f.to} onChange={(e) => setFilters({ to: e.target.value })} />
       </label>
+      <button
+        type="button"
+        className="btn small"
+        disabled={ids.length === 0}
+        title={`Send every capture the list shows again (newest ${MAX_BULK_REPLAY.toLocaleString()} at most), in order`}
+        onClick={() => setReplaying(true)}
+      >
+        Replay shown ({ids.length.toLocaleString()})…
+      </button>
+      {replaying && <ReplayDialog ids={ids} catcherId={catcherId} onClose={() => setReplaying(false)} />}
       {toolFiltersActive(f) && (
         <button type="button" className="btn small" onClick={() => setFilters(NO_TOOL_FILTERS)}>
           Reset
