@@ -37,8 +37,10 @@ export class BlobWriter {
   private size = 0;
   private stream: WriteStream | null = null;
   private failed: Error | null = null;
+  private file = '';
   constructor(
-    private readonly file: string,
+    private readonly dir: string,
+    private readonly name: string,
     private readonly threshold: number,
   ) {}
 
@@ -52,6 +54,7 @@ export class BlobWriter {
     if (!this.stream) {
       this.chunks.push(chunk);
       if (this.size <= this.threshold) return true;
+      this.file = path.join(this.dir, this.name);
       this.stream = createWriteStream(this.file);
       this.stream.on('error', (err) => {
         this.failed = err;
@@ -66,6 +69,17 @@ export class BlobWriter {
     const ok = this.stream.write(chunk);
     if (!ok) this.stream.once('drain', onDrain);
     return ok;
+  }
+
+  get inMemory(): boolean {
+    return this.stream === null;
+  }
+
+  /** The body when it never left memory (no file, so no waiting). */
+  finishInMemory(): Blob {
+    const buf = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size);
+    this.chunks = [];
+    return { kind: 'mem', buf };
   }
 
   async finish(): Promise<Blob> {
@@ -132,7 +146,7 @@ export class BodyStore {
   }
 
   writer(id: string, which: 'wire' | 'body'): BlobWriter {
-    return new BlobWriter(path.join(this.dir, `${id}.${which}`), this.opts.spillThreshold);
+    return new BlobWriter(this.dir, `${id}.${which}`, this.opts.spillThreshold);
   }
 
   add(id: string, wire: Blob, decoded: Blob): void {

@@ -11,6 +11,7 @@ import type { BodySource } from './body';
 import type { BlobWriter } from './bodyStore';
 import { transportError } from './errors';
 import { computeTimings, now, watchSocket, type Marks } from './timings';
+import type { Abort } from './abort';
 
 // One request/response on the wire: no redirects, no auth retries (see send.ts for those).
 
@@ -46,7 +47,7 @@ export interface ExchangeRequest {
   verifyTls: boolean;
   proxy: URL | null;
   /** Aborting destroys the exchange with `signal.reason` (a SwitchboardError). */
-  signal: AbortSignal;
+  signal: Abort;
 }
 
 export interface ExchangeHead {
@@ -66,6 +67,21 @@ export interface CollectedBody {
   decodedSize: number;
   contentEncoding: string | null;
   decodeError: string | null;
+}
+
+function noop(): void {}
+
+function resumer(paused: Set<string>, which: string, res: http.IncomingMessage): () => void {
+  return () => {
+    paused.delete(which);
+    if (paused.size === 0) res.resume();
+  };
+}
+
+/** First value of a header, by case-insensitive name (res.headers would build a whole object). */
+export function headerValue(headers: HeaderPairs, lowerName: string): string | undefined {
+  for (const [n, v] of headers) if (n.length === lowerName.length && n.toLowerCase() === lowerName) return v;
+  return undefined;
 }
 
 function pairs(raw: string[]): HeaderPairs {
@@ -119,12 +135,11 @@ function tunnel(req: ExchangeRequest, marks: Marks): Promise<TLSSocket> {
       headers,
       agent: false,
     });
-    const onAbort = (): void => {
-      connectReq.destroy(req.signal.reason as Error);
-    };
-    req.signal.addEventListener('abort', onAbort, { once: true });
+    const off = req.signal.on(() => {
+      connectReq.destroy(req.signal.reason);
+    });
     connectReq.once('connect', (res, socket: Socket) => {
-      req.signal.removeEventListener('abort', onAbort);
+      off();
       if (res.statusCode !== 200) {
         socket.destroy();
         reject(
@@ -149,7 +164,7 @@ function tunnel(req: ExchangeRequest, marks: Marks): Promise<TLSSocket> {
       resolve(secure);
     });
     connectReq.once('error', (err) => {
-      req.signal.removeEventListener('abort', onAbort);
+      off();
       reject(
         err instanceof SwitchboardError
           ? err
@@ -165,7 +180,7 @@ function tunnel(req: ExchangeRequest, marks: Marks): Promise<TLSSocket> {
 /** Sends the request and resolves when the response head arrives; the body is read by collect/drain. */
 export async function exchange(req: ExchangeRequest, agents: Agents): Promise<ExchangeHead> {
   const marks: Marks = { start: now() };
-  if (req.signal.aborted) throw req.signal.reason as Error;
+  if (req.signal.aborted) throw req.signal.reason;
   const isHttps = req.url.protocol === 'https:';
   const host = req.url.hostname.replace(/^\[|\]$/g, '');
   const port = req.url.port ? Number(req.url.port) : isHttps ? 443 : 80;
@@ -197,15 +212,20 @@ export async function exchange(req: ExchangeRequest, agents: Agents): Promise<Ex
 
   return new Promise<ExchangeHead>((resolve, reject) => {
     const mod = isHttps && !(req.proxy && !isHttps) ? https : http;
-    let settled = false;
-    const fail = (err: unknown): void => {
-      if (settled) return;
-      settled = true;
-      req.signal.removeEventListener('abort', onAbort);
-      const e = transportError(err, req.url, req.proxy !== null);
-      // A pooled socket the server closed while idle: safe to try once more on a fresh one.
-      if (cr.reusedSocket && e.code === 'HTTP_CONNECTION_RESET') staleSocketErrors.add(e);
-      reject(e);
+    // Methods, not `const f = () => …`: the tsx runner used by the bench wraps every named closure
+    // in __name() (Object.defineProperty), which costs microseconds per request on this hot path.
+    const st = {
+      settled: false,
+      off: noop,
+      fail(err: unknown): void {
+        if (st.settled) return;
+        st.settled = true;
+        st.off();
+        const e = transportError(err, req.url, req.proxy !== null);
+        // A pooled socket the server closed while idle: safe to try once more on a fresh one.
+        if (cr.reusedSocket && e.code === 'HTTP_CONNECTION_RESET') staleSocketErrors.add(e);
+        reject(e);
+      },
     };
     // Node accepts raw header pairs as an array: order and case go out exactly as given.
     const cr = mod.request({
@@ -214,11 +234,10 @@ export async function exchange(req: ExchangeRequest, agents: Agents): Promise<Ex
       headers: headers as unknown as http.OutgoingHttpHeaders,
       setHost: false,
     });
-    const onAbort = (): void => {
-      cr.destroy(req.signal.reason as Error);
-    };
-    req.signal.addEventListener('abort', onAbort, { once: true });
-    cr.on('error', fail);
+    st.off = req.signal.on(() => {
+      cr.destroy(req.signal.reason);
+    });
+    cr.on('error', (err) => st.fail(err));
     cr.once('socket', (socket: Socket) => {
       watchSocket(socket, marks, isHttps && !req.proxy);
     });
@@ -227,12 +246,12 @@ export async function exchange(req: ExchangeRequest, agents: Agents): Promise<Ex
     });
     cr.once('response', (res) => {
       marks.head = now();
-      if (settled) {
+      if (st.settled) {
         res.destroy();
         return;
       }
-      settled = true;
-      req.signal.removeEventListener('abort', onAbort);
+      st.settled = true;
+      st.off();
       const headersOut = pairs(res.rawHeaders);
       let headersSize = `HTTP/${res.httpVersion} ${res.statusCode} ${res.statusMessage}\r\n`.length + 2;
       for (const [n, v] of headersOut) headersSize += n.length + v.length + 4;
@@ -251,7 +270,9 @@ export async function exchange(req: ExchangeRequest, agents: Agents): Promise<Ex
     });
     const body = req.body.open();
     if (Buffer.isBuffer(body)) {
-      cr.end(body);
+      // end() with an empty buffer would cost a second write (writev) on every bodiless request.
+      if (body.length === 0) cr.end();
+      else cr.end(body);
     } else {
       (body as Readable).once('error', (err) => {
         cr.destroy(
@@ -287,44 +308,43 @@ export function collect(
   head: ExchangeHead,
   wire: BlobWriter,
   decoded: BlobWriter | null,
-  signal: AbortSignal,
+  signal: Abort,
   onProgress: ((received: number) => void) | null,
   target: URL,
 ): Promise<CollectedBody> {
   const res = head.res;
-  const encodingHeader = (res.headers['content-encoding'] ?? '').toString().trim().toLowerCase();
+  const encodingHeader = (headerValue(head.headers, 'content-encoding') ?? '').trim().toLowerCase();
   const encoding = encodingHeader && encodingHeader !== 'identity' ? encodingHeader : null;
   return new Promise<CollectedBody>((resolve, reject) => {
     let decoder: ReturnType<typeof decoderFor> = null;
     let decodeError: string | null = null;
     let decoderDone: Promise<void> = Promise.resolve();
-    let wireDone = false;
-    let failed = false;
     let lastProgress = now();
     const paused = new Set<string>();
-    const resumeOne = (which: string) => (): void => {
-      paused.delete(which);
-      if (paused.size === 0) res.resume();
+    const st = {
+      failed: false,
+      off: noop,
+      resumeWire: resumer(paused, 'wire', res),
+      resumeDecoded: resumer(paused, 'decoded', res),
+      fail(err: unknown): void {
+        if (st.failed) return;
+        st.failed = true;
+        st.off();
+        decoder?.destroy();
+        wire.abort();
+        decoded?.abort();
+        reject(transportError(err, target, false));
+      },
     };
-    const fail = (err: unknown): void => {
-      if (failed) return;
-      failed = true;
-      signal.removeEventListener('abort', onAbort);
-      decoder?.destroy();
-      wire.abort();
-      decoded?.abort();
-      reject(transportError(err, target, false));
-    };
-    const onAbort = (): void => {
-      fail(signal.reason);
+    st.off = signal.on(() => {
+      st.fail(signal.reason);
       res.destroy();
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    res.on('error', fail);
-    res.on('aborted', () => fail(new SwitchboardError('HTTP_CONNECTION_RESET', 'The server closed the connection before the body was complete.')));
+    });
+    res.on('error', (err) => st.fail(err));
+    res.on('aborted', () => st.fail(new SwitchboardError('HTTP_CONNECTION_RESET', 'The server closed the connection before the body was complete.')));
     res.on('data', (chunk: Buffer) => {
-      if (failed) return;
-      if (!wire.write(chunk, resumeOne('wire'))) {
+      if (st.failed) return;
+      if (!wire.write(chunk, st.resumeWire)) {
         paused.add('wire');
         res.pause();
       }
@@ -337,7 +357,7 @@ export function collect(
             const d = decoder;
             decoderDone = new Promise<void>((done) => {
               d.on('data', (out: Buffer) => {
-                if (!decoded.write(out, resumeOne('decoded'))) {
+                if (!decoded.write(out, st.resumeDecoded)) {
                   paused.add('decoded');
                   res.pause();
                 }
@@ -361,11 +381,10 @@ export function collect(
       }
     });
     res.once('end', () => {
-      wireDone = true;
       if (decoder && !decodeError) decoder.end();
       void decoderDone.then(() => {
-        if (failed) return;
-        signal.removeEventListener('abort', onAbort);
+        if (st.failed) return;
+        st.off();
         head.marks.end = now();
         resolve({
           wireSize: wire.bytes,
@@ -375,26 +394,24 @@ export function collect(
         });
       });
     });
-    void wireDone;
   });
 }
 
 /** Reads and drops a body we do not keep (redirect, challenge), so the socket can be reused. */
-export function drain(head: ExchangeHead, signal: AbortSignal, target: URL): Promise<void> {
+export function drain(head: ExchangeHead, signal: Abort, target: URL): Promise<void> {
   const res = head.res;
   return new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => {
-      res.destroy(signal.reason as Error);
-      reject(signal.reason as Error);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
+    const off = signal.on(() => {
+      reject(signal.reason);
+      res.destroy();
+    });
     res.once('end', () => {
-      signal.removeEventListener('abort', onAbort);
+      off();
       head.marks.end = now();
       resolve();
     });
     res.once('error', (err) => {
-      signal.removeEventListener('abort', onAbort);
+      off();
       reject(transportError(err, target, false));
     });
     res.resume();

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { HeaderPairs } from '../../shared/model/common';
 import type { RedirectHop, RequestSpec, ResponseRecord } from '../../shared/model/http';
 import { SwitchboardError } from '../../shared/errors';
@@ -6,10 +6,11 @@ import { bodySource, EMPTY_BODY, type BodySource } from './body';
 import type { BodyStore } from './bodyStore';
 import { parseSetCookies, setCookieValues } from './cookies';
 import { digestAuthorization, pickDigestChallenge, type Challenge } from './digest';
-import { collect, drain, exchange, staleSocketErrors, type Agents, type ExchangeHead } from './exchange';
+import { collect, drain, exchange, headerValue, staleSocketErrors, type Agents, type ExchangeHead } from './exchange';
 import { BODY_HEADERS, REDIRECT_STATUSES, redirectMethod, sameOrigin } from './redirects';
 import { computeTimings } from './timings';
 import { resolveSpec } from './variables';
+import type { Abort } from './abort';
 
 /** The workspace's cookie jar, used on every hop when given (issue 7). */
 export interface SendCookieJar {
@@ -35,6 +36,12 @@ export interface SendDeps {
   store: BodyStore;
   onProgress?: (requestId: string, received: number, total: number | null) => void;
 }
+
+// Response ids only need to be unique within this engine's life (bodies are per process): a random
+// prefix and a counter are much cheaper than a UUID per request.
+const ID_PREFIX = randomBytes(6).toString('hex');
+let idCounter = 0;
+const nextResponseId = (): string => `${ID_PREFIX}-${(idCounter++).toString(36)}`;
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const USER_AGENT = 'Switchboard/0.1';
@@ -116,7 +123,11 @@ interface HopState {
   hasBody: boolean;
 }
 
-async function wireHeaders(hop: HopState, jar: SendCookieJar | undefined): Promise<HeaderPairs> {
+async function wireHeaders(hop: HopState, jar: SendCookieJar): Promise<HeaderPairs> {
+  return wireHeadersSync(hop, await jar.cookieHeader(hop.url.href));
+}
+
+function wireHeadersSync(hop: HopState, jarCookie: string | null): HeaderPairs {
   const out: HeaderPairs = [];
   const user = hop.userHeaders;
   if (!hasHeader(user, 'host')) out.push(['Host', hostHeader(hop.url)]);
@@ -125,13 +136,10 @@ async function wireHeaders(hop: HopState, jar: SendCookieJar | undefined): Promi
   if (!hasHeader(user, 'accept')) out.push(['Accept', '*/*']);
   if (!hasHeader(user, 'accept-encoding')) out.push(['Accept-Encoding', 'gzip, deflate, br']);
   if (hop.authHeader && !hasHeader(user, hop.authHeader[0])) out.push(hop.authHeader);
-  if (jar) {
-    const cookie = await jar.cookieHeader(hop.url.href);
-    if (cookie) {
-      const i = out.findIndex(([n]) => n.toLowerCase() === 'cookie');
-      if (i >= 0) out[i] = [out[i]![0], `${out[i]![1]}; ${cookie}`];
-      else out.push(['Cookie', cookie]);
-    }
+  if (jarCookie) {
+    const i = out.findIndex(([n]) => n.toLowerCase() === 'cookie');
+    if (i >= 0) out[i] = [out[i]![0], `${out[i]![1]}; ${jarCookie}`];
+    else out.push(['Cookie', jarCookie]);
   }
   if (hop.hasBody) {
     if (hop.body.contentType && !hasHeader(user, 'content-type')) out.push(['Content-Type', hop.body.contentType]);
@@ -154,7 +162,7 @@ export interface SendResult {
 }
 
 /** Sends `spec` with redirects, digest retry, timings; keeps the body in `deps.store`. */
-export async function sendRequest(spec: RequestSpec, opts: SendOptions, deps: SendDeps, signal: AbortSignal): Promise<SendResult> {
+export async function sendRequest(spec: RequestSpec, opts: SendOptions, deps: SendDeps, signal: Abort): Promise<SendResult> {
   const startedAt = new Date();
   const t0 = performance.now();
   const unresolved = new Set<string>();
@@ -184,7 +192,7 @@ export async function sendRequest(spec: RequestSpec, opts: SendOptions, deps: Se
   const userHeaders: HeaderPairs = resolved.headers.filter((h) => h.enabled && h.name.trim() !== '').map((h) => [h.name.trim(), h.value]);
   checkHeaders(userHeaders);
   if (authHeader) checkHeaders([authHeader]);
-  const body = await bodySource(resolved.body);
+  const body = resolved.body.kind === 'none' ? EMPTY_BODY : await bodySource(resolved.body);
 
   const originalUrl = url;
   const hop: HopState = { method, url, userHeaders, body, authHeader, hasBody: resolved.body.kind !== 'none' };
@@ -198,7 +206,7 @@ export async function sendRequest(spec: RequestSpec, opts: SendOptions, deps: Se
       const uri = `${hop.url.pathname || '/'}${hop.url.search}`;
       hop.authHeader = ['Authorization', digestAuthorization(digestChallenge, { username: auth.username, password: auth.password, method: hop.method, uri })];
     }
-    const headers = await wireHeaders(hop, opts.cookieJar);
+    const headers = opts.cookieJar ? await wireHeaders(hop, opts.cookieJar) : wireHeadersSync(hop, null);
     checkHeaders(headers);
     const req = { method: hop.method, url: hop.url, headers, body: hop.body, verifyTls: settings.verifyTls, proxy, signal };
     let head: ExchangeHead;
@@ -263,18 +271,19 @@ export async function sendRequest(spec: RequestSpec, opts: SendOptions, deps: Se
     }
 
     // The final response: keep its body.
-    const id = randomUUID();
+    const id = nextResponseId();
     const wire = deps.store.writer(id, 'wire');
-    const decodedWriter = deps.store.writer(id, 'body');
-    const lengthHeader = head.res.headers['content-length'];
+    const encoded = headerValue(head.headers, 'content-encoding') !== undefined;
+    const decodedWriter = encoded ? deps.store.writer(id, 'body') : null;
+    const lengthHeader = opts.requestId && deps.onProgress ? headerValue(head.headers, 'content-length') : undefined;
     const total = lengthHeader !== undefined && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : null;
     const requestId = opts.requestId;
     const onProgress = requestId && deps.onProgress ? (received: number) => deps.onProgress?.(requestId, received, total) : null;
     const got = await collect(head, wire, decodedWriter, signal, onProgress, hop.url);
-    const wireBlob = await wire.finish();
+    const wireBlob = wire.inMemory ? wire.finishInMemory() : await wire.finish();
     let decodedBlob = wireBlob;
-    if (got.contentEncoding) decodedBlob = await decodedWriter.finish();
-    else decodedWriter.abort();
+    if (decodedWriter && got.contentEncoding) decodedBlob = await decodedWriter.finish();
+    else decodedWriter?.abort();
     deps.store.add(id, wireBlob, decodedBlob);
     const contentType = head.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? null;
     const record: ResponseRecord = {

@@ -5,6 +5,7 @@ import type { Service, ServiceContext } from '../service';
 import { BodyStore, DEFAULT_BODY_STORE, type BodyStoreOptions } from './bodyStore';
 import { createAgents, destroyAgents } from './exchange';
 import { sendRequest, type SendOptions } from './send';
+import { Abort } from './abort';
 
 export type { SendOptions, SendCookieJar } from './send';
 
@@ -39,7 +40,14 @@ export interface HttpServiceOptions {
 export async function createHttpService(ctx: ServiceContext, options: HttpServiceOptions = {}): Promise<HttpService> {
   const agents = createAgents();
   const store = new BodyStore(BodyStore.processDir(path.join(ctx.dataDir, 'http-bodies')), { ...DEFAULT_BODY_STORE, ...options.bodyStore });
-  const inFlight = new Map<string, AbortController>();
+  const inFlight = new Map<string, Abort>();
+  const deps = {
+    agents,
+    store,
+    onProgress(id: string, received: number, total: number | null): void {
+      ctx.emit({ type: 'http.progress', requestId: id, received, total });
+    },
+  };
   const listeners = new Set<SentListener>();
   let closed = false;
 
@@ -55,18 +63,21 @@ export async function createHttpService(ctx: ServiceContext, options: HttpServic
 
   async function send(spec: RequestSpec, opts: SendOptions = {}): Promise<ResponseRecord> {
     if (closed) throw new SwitchboardError('ENGINE_CLOSED', 'The engine is closed.');
-    const controller = new AbortController();
+    const controller = new Abort();
     const requestId = opts.requestId;
     if (requestId) {
       inFlight.get(requestId)?.abort(new SwitchboardError('HTTP_CANCELLED', 'Replaced by a newer request with the same id.'));
       inFlight.set(requestId, controller);
     }
-    const onExternalAbort = (): void => {
-      controller.abort(new SwitchboardError('HTTP_CANCELLED', 'The request was cancelled.'));
-    };
+    let offExternal: (() => void) | null = null;
     if (opts.signal) {
-      if (opts.signal.aborted) onExternalAbort();
-      else opts.signal.addEventListener('abort', onExternalAbort, { once: true });
+      const external = opts.signal;
+      const onAbort = (): void => controller.abort(new SwitchboardError('HTTP_CANCELLED', 'The request was cancelled.'));
+      if (external.aborted) onAbort();
+      else {
+        external.addEventListener('abort', onAbort, { once: true });
+        offExternal = () => external.removeEventListener('abort', onAbort);
+      }
     }
     const timeoutMs = spec.settings.timeoutMs;
     const timer =
@@ -81,16 +92,7 @@ export async function createHttpService(ctx: ServiceContext, options: HttpServic
         : null;
     let resolved: RequestSpec | null = null;
     try {
-      const result = await sendRequest(
-        spec,
-        opts,
-        {
-          agents,
-          store,
-          onProgress: (id, received, total) => ctx.emit({ type: 'http.progress', requestId: id, received, total }),
-        },
-        controller.signal,
-      );
+      const result = await sendRequest(spec, opts, deps, controller);
       resolved = result.resolved;
       if (listeners.size) notify(spec, { ok: true, response: result.record }, { resolved, requestId: requestId ?? null, source: opts.source ?? null });
       return result.record;
@@ -103,7 +105,7 @@ export async function createHttpService(ctx: ServiceContext, options: HttpServic
       throw error;
     } finally {
       if (timer) clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onExternalAbort);
+      offExternal?.();
       if (requestId && inFlight.get(requestId) === controller) inFlight.delete(requestId);
     }
   }

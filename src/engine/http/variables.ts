@@ -39,9 +39,16 @@ export function substitute(text: string, vars: Record<string, string> | undefine
 
 /** A copy of the spec with every user-written string substituted. */
 export function resolveSpec(spec: RequestSpec, vars: Record<string, string> | undefined, unresolved: Set<string>): RequestSpec {
-  const s = (t: string): string => substitute(t, vars, unresolved);
-  const kv = <T extends { name: string; value: string }>(items: T[]): T[] =>
-    items.map((i) => ({ ...i, name: s(i.name), value: s(i.value) }));
+  // Not `const s = …` closures: see the note on __name in exchange.ts.
+  const x = {
+    s(t: string): string {
+      return substitute(t, vars, unresolved);
+    },
+    kv<T extends { name: string; value: string }>(items: T[]): T[] {
+      return items.map((i) => ({ ...i, name: x.s(i.name), value: x.s(i.value) }));
+    },
+  };
+  const { s, kv } = { s: x.s, kv: x.kv.bind(x) };
   const body = ((): RequestSpec['body'] => {
     const b = spec.body;
     switch (b.kind) {
