@@ -79,7 +79,7 @@ describe('web door: token', () => {
 
 describe('web door: cookie flow', () => {
   it('trades ?token= for an HttpOnly SameSite=Strict cookie and redirects to strip it', async () => {
-    const res = await request(port, `/?token=${door.token}`, { headers: { 'Sec-Fetch-Site': 'none', 'Sec-Fetch-Dest': 'document' } });
+    const res = await request(port, `/?token=${door.token}`, { headers: { 'Sec-Fetch-Site': 'none', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'document' } });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/');
     const setCookie = res.headers['set-cookie']?.[0] ?? '';
@@ -100,7 +100,7 @@ describe('web door: cookie flow', () => {
   });
 
   it('arriving from another site, answers with a same-site refresh instead of a redirect', async () => {
-    const res = await request(port, `/?token=${door.token}`, { headers: { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Dest': 'document' } });
+    const res = await request(port, `/?token=${door.token}`, { headers: { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'document' } });
     expect(res.status).toBe(200);
     expect(res.headers['set-cookie']?.[0]).toContain(`switchboard-token-${port}=`);
     const html = res.body.toString();
@@ -156,6 +156,31 @@ describe('web door: Origin and forged requests', () => {
       const viaCookie = await connectWs(port, '/api/ws', { Cookie: cookie, Origin: origin });
       expect(viaCookie, origin).toMatchObject({ open: false, status: 403 });
     }
+  });
+
+  it('refuses what another site\'s page embeds or fetches (Fetch Metadata), even with the cookie', async () => {
+    const foreign = [
+      { site: 'same-site', mode: 'no-cors', dest: 'image', path: '/api/captures/x/body' },
+      { site: 'cross-site', mode: 'no-cors', dest: 'script', path: '/assets/app.js' },
+      { site: 'same-site', mode: 'cors', dest: 'empty', path: '/' },
+      { site: 'cross-site', mode: 'navigate', dest: 'iframe', path: '/' },
+      { site: 'cross-site', mode: 'navigate', dest: 'document', path: '/api/captures/export.har' },
+    ];
+    for (const f of foreign) {
+      const res = await request(port, f.path, {
+        headers: { Cookie: cookie, 'Sec-Fetch-Site': f.site, 'Sec-Fetch-Mode': f.mode, 'Sec-Fetch-Dest': f.dest },
+      });
+      expect(res.status, JSON.stringify(f)).toBe(403);
+    }
+    // A link from elsewhere may still open the page itself.
+    const link = await request(port, '/', {
+      headers: { Cookie: cookie, 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'document' },
+    });
+    expect(link.status).toBe(200);
+    const own = await request(port, '/assets/app.js', {
+      headers: { Cookie: cookie, 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Mode': 'no-cors', 'Sec-Fetch-Dest': 'script' },
+    });
+    expect(own.status).toBe(200);
   });
 
   it('refuses non-GET requests from another origin or without one (403)', async () => {

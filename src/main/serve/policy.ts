@@ -136,3 +136,20 @@ export function stripTokenFromUrl(pathAndQuery: string): string {
   const search = url.searchParams.toString();
   return `${url.pathname}${search ? `?${search}` : ''}${url.hash}`;
 }
+
+/**
+ * Fetch Metadata (Sec-Fetch-*): a request another site's page caused — an <img>, <script> or
+ * fetch pointing at the door — is refused even though it carries the cookie (a page on another
+ * port of 127.0.0.1 is the same *site*, so SameSite=Strict does not stop it). Only a top-level
+ * navigation to a page may come from elsewhere (a link pasted in a chat); the API never may.
+ * Clients that send no Sec-Fetch-Site (curl, scripts, old browsers) are judged by the other rules.
+ */
+export function isForeignFetch(
+  headers: { 'sec-fetch-site'?: string | string[]; 'sec-fetch-mode'?: string | string[]; 'sec-fetch-dest'?: string | string[] },
+  pathname: string,
+): boolean {
+  const site = headers['sec-fetch-site'];
+  if (site === undefined || site === 'same-origin' || site === 'none') return false;
+  const topLevelPage = headers['sec-fetch-mode'] === 'navigate' && headers['sec-fetch-dest'] === 'document';
+  return !(topLevelPage && !pathname.startsWith('/api/'));
+}

@@ -9,6 +9,7 @@ import {
   checkToken,
   generateToken,
   isAllowedHost,
+  isForeignFetch,
   isLoopbackHostname,
   isSafeMethod,
   isSameOrigin,
@@ -117,6 +118,10 @@ export async function startWebDoor(options: WebDoorOptions): Promise<WebDoor> {
     // A cross-origin fetch carries an Origin even for GET; nothing cross-origin is ever served.
     if (origin !== undefined && !isSameOrigin(origin, hostHeader)) {
       forbidden(res, 'WEB_FORBIDDEN_ORIGIN', ERROR_CODES.WEB_FORBIDDEN_ORIGIN);
+      return;
+    }
+    if (isForeignFetch(req.headers, url.pathname)) {
+      forbidden(res, 'WEB_FORBIDDEN_ORIGIN', 'Another site may not use the door (Sec-Fetch-Site); open it from its own URL.');
       return;
     }
     if (!safe) {
