@@ -46,16 +46,18 @@ export function CaptureDetail() {
       </section>
     );
   }
-  if (!detail || detail.id !== selectedId) {
+  if (!detail) {
     return (
       <section className="wh-detail">
         <div className="empty">{error ? <div className="error-box">{error}</div> : <h3>Loading…</h3>}</div>
       </section>
     );
   }
+  // While the next capture loads (↑/↓ through the list), the last one stays, dimmed: no flicker.
+  const stale = detail.id !== selectedId;
   const query = parseQuery(detail.url);
   return (
-    <section className="wh-detail" aria-label="Capture detail" data-testid="capture-detail">
+    <section className={`wh-detail ${stale ? 'stale' : ''}`} aria-label="Capture detail" aria-busy={stale} data-testid="capture-detail">
       <DetailHeader capture={detail} />
       <Tabs
         ariaLabel="Capture detail"
