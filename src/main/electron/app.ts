@@ -8,6 +8,7 @@ import { hardenWebContents } from './contents';
 import { RENDERER_HTML } from './paths';
 import { hardenSession } from './session';
 import { createMainWindow } from './window';
+import { safeStorageSecretBox } from './secretBox';
 
 /** How long quitting waits for the engine to flush and close before giving up. */
 const CLOSE_TIMEOUT_MS = 5000;
@@ -74,7 +75,7 @@ export function startDesktopApp(): void {
       Menu.setApplicationMenu(
         Menu.buildFromTemplate(menuTemplate(process.platform, { openDataDir: () => void shell.openPath(dataDir) })),
       );
-      engine = await createEngine({ dataDir, door: 'electron' });
+      engine = await createEngine({ dataDir, door: 'electron', secretBox: safeStorageSecretBox() });
       registerInvoke(engine, trustedRenderer({ rendererHtmlPath: RENDERER_HTML, devServerUrl }));
       openWindow();
     })
