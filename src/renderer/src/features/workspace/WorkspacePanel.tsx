@@ -10,6 +10,7 @@ import { Tabs } from '../../components/Tabs';
 import { toast } from '../../components/toastStore';
 import { useRequests } from '../requests/store';
 import { CookiesDialog, ExportDialog, ImportDialog, OpenDialog, SaveDialog, VariablesDialog } from './dialogs';
+import { variableSegments } from '../../../../shared/formats/variables';
 import { checkVariables, startWorkspace, useWorkspace } from './store';
 import './workspace.css';
 
@@ -38,6 +39,36 @@ async function openSaved(path: string): Promise<void> {
   }
 }
 
+async function removeRequest(path: string, name: string): Promise<void> {
+  if (!window.confirm(`Delete "${name}" (${path})?`)) return;
+  try {
+    await engine().invoke('workspace.request.delete', { path });
+    const links = useWorkspace.getState().links;
+    for (const [tabId, l] of Object.entries(links)) if (l.path === path) useWorkspace.getState().link(tabId, null);
+  } catch (err) {
+    toast.error(explainError(err));
+  }
+}
+
+async function addFolder(collection: string): Promise<void> {
+  const name = window.prompt('Folder name');
+  if (!name?.trim()) return;
+  try {
+    await engine().invoke('workspace.folder.create', { collection, name: name.trim() });
+  } catch (err) {
+    toast.error(explainError(err));
+  }
+}
+
+async function removeCollection(collection: string, name: string): Promise<void> {
+  if (!window.confirm(`Delete the collection "${name}" and all its request files?`)) return;
+  try {
+    await engine().invoke('workspace.collection.delete', { collection });
+  } catch (err) {
+    toast.error(explainError(err));
+  }
+}
+
 function TreeRows({ nodes, depth }: { nodes: TreeNode[]; depth: number }) {
   const [closed, setClosed] = useState<Record<string, boolean>>({});
   const activePath = useWorkspace((s) => s.links[useRequests.getState().activeId]?.path);
@@ -60,18 +91,15 @@ function TreeRows({ nodes, depth }: { nodes: TreeNode[]; depth: number }) {
             {!closed[n.path] && <TreeRows nodes={n.children} depth={depth + 1} />}
           </div>
         ) : (
-          <button
-            key={n.path}
-            type="button"
-            className={`ws-row ws-request ${activePath === n.path ? 'active' : ''}`}
-            style={{ paddingLeft: 8 + depth * 12 }}
-            title={`${n.method} ${n.url}\n${n.path}`}
-            onClick={() => void openSaved(n.path)}
-            data-path={n.path}
-          >
-            <span className={`ws-method ${methodClass(n.method)}`}>{n.method}</span>
-            <span className="truncate">{n.name}</span>
-          </button>
+          <div key={n.path} className={`ws-row ws-request ${activePath === n.path ? 'active' : ''}`} data-path={n.path}>
+            <button type="button" className="ws-row-main" style={{ paddingLeft: 8 + depth * 12 }} title={`${n.method} ${n.url}\n${n.path}`} onClick={() => void openSaved(n.path)}>
+              <span className={`ws-method ${methodClass(n.method)}`}>{n.method}</span>
+              <span className="truncate">{n.name}</span>
+            </button>
+            <button type="button" className="icon-btn ws-row-action" aria-label={`Delete ${n.name}`} title="Delete this request file" onClick={() => void removeRequest(n.path, n.name)}>
+              <Icon name="trash" size={12} />
+            </button>
+          </div>
         ),
       )}
     </>
@@ -113,7 +141,13 @@ function Collections({ onDialog }: { onDialog: (d: DialogKind) => void }) {
           <div className="ws-row ws-collection-head" title={c.description ?? c.path}>
             <Icon name="file" size={13} />
             <span className="truncate grow">{c.name}</span>
-            <span className="faint">{countRequests(c.children)}</span>
+            <span className="faint ws-count">{countRequests(c.children)}</span>
+            <button type="button" className="icon-btn ws-row-action" aria-label={`New folder in ${c.name}`} title="New folder" onClick={() => void addFolder(c.path)}>
+              <Icon name="plus" size={12} />
+            </button>
+            <button type="button" className="icon-btn ws-row-action" aria-label={`Delete collection ${c.name}`} title="Delete collection" onClick={() => void removeCollection(c.path, c.name)}>
+              <Icon name="trash" size={12} />
+            </button>
           </div>
           {c.children.length === 0 ? <div className="faint ws-hint">Empty — save a request here.</div> : <TreeRows nodes={c.children} depth={1} />}
         </div>
@@ -154,6 +188,16 @@ function dayLabel(day: string): string {
   y.setDate(today.getDate() - 1);
   if (day === key(y)) return 'Yesterday';
   return d.toLocaleDateString(undefined, { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+/** Path and query (what usually differs between entries); the host is in the tooltip. */
+function shortUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.pathname}${u.search}`;
+  } catch {
+    return url;
+  }
 }
 
 async function resend(h: HistorySummary): Promise<void> {
@@ -222,7 +266,7 @@ function History() {
               <div key={h.id} className="ws-row ws-hist" data-id={h.id}>
                 <button type="button" className="ws-hist-main" title={`${h.method} ${h.url}\n${new Date(h.at).toLocaleString()}\nOpen in a new tab`} onClick={() => void openHistory(h)}>
                   <span className={`ws-method ${methodClass(h.method)}`}>{h.method}</span>
-                  <MiddleEllipsis text={h.url.replace(/^https?:\/\//, '')} className="grow" />
+                  <MiddleEllipsis text={shortUrl(h.url)} className="grow" />
                   {h.status !== null ? <StatusBadge status={h.status} /> : <span className="ws-err" title={h.errorCode ?? ''}>ERR</span>}
                 </button>
                 <button type="button" className="icon-btn ws-resend" title="Send again" aria-label="Resend" onClick={() => void resend(h)}>
@@ -245,12 +289,17 @@ function EnvironmentBar({ onDialog }: { onDialog: (d: DialogKind) => void }) {
   const tab = useRequests((s) => s.tabs.find((t) => t.id === s.activeId));
   const link = useWorkspace((s) => (tab ? s.links[tab.id] : undefined));
   const [unresolved, setUnresolved] = useState<string[]>([]);
+  const [known, setKnown] = useState<Map<string, string>>(new Map());
   useEffect(() => {
     if (!tab) return;
     let cancelled = false;
     const timer = setTimeout(() => {
       checkVariables(tab.spec, link?.collection)
-        .then((r) => !cancelled && setUnresolved(r.unresolved))
+        .then((r) => {
+          if (cancelled) return;
+          setUnresolved(r.unresolved);
+          setKnown(new Map(r.variables.map((v) => [v.name, v.secret ? 'secret' : v.scope])));
+        })
         .catch(() => !cancelled && setUnresolved([]));
     }, 200);
     return () => {
@@ -279,6 +328,23 @@ function EnvironmentBar({ onDialog }: { onDialog: (d: DialogKind) => void }) {
           <Icon name="edit" size={14} />
         </button>
       </div>
+      {tab && tab.spec.url.includes('{{') && (
+        <div className="ws-url-vars" aria-label="Variables in the URL">
+          {variableSegments(tab.spec.url).map((seg, i) =>
+            seg.variable === null ? (
+              <span key={i}>{seg.text}</span>
+            ) : (
+              <span
+                key={i}
+                className={`ws-var ${known.has(seg.variable) || seg.variable.startsWith('$') ? 'ok' : 'missing'}`}
+                title={known.has(seg.variable) ? `from ${known.get(seg.variable)}` : seg.variable.startsWith('$') ? 'dynamic' : 'not defined in any scope'}
+              >
+                {seg.text}
+              </span>
+            ),
+          )}
+        </div>
+      )}
       {unresolved.length > 0 && (
         <div className="ws-unresolved" role="status" title="No scope defines these; they would be sent as written.">
           <Icon name="alert" size={12} /> Unresolved: {unresolved.map((u) => `{{${u}}}`).join(', ')}
