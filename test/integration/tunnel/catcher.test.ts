@@ -11,7 +11,7 @@ import type { EngineEvent } from '../../../src/shared/contract';
 import type { TunnelState } from '../../../src/shared/model/tunnel';
 import { startLocaltunnelServer, type LocaltunnelFixture } from '../../fixtures/localtunnelServer';
 import { StateLog, viaTunnel } from './helpers';
-import { bypassCurl } from '../../../src/renderer/src/features/tunnels/words';
+import { bypassCurl } from '../../../src/shared/tunnelHints';
 
 // A real catcher exposed through the real localtunnel client, via the engine's contract.
 

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,7 +22,7 @@ function startCatch(args: string[]) {
   const child = spawn(process.execPath, [path.join(root, 'bin/switchboard.js'), 'catch', '--json', '--data-dir', dataDir, ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
-  }) as ChildProcessWithoutNullStreams;
+  });
   const lines: Line[] = [];
   const waiters: Array<{ pred: (l: Line) => boolean; resolve: (l: Line) => void }> = [];
   let stderr = '';
