@@ -1,0 +1,82 @@
+import http from 'node:http';
+import path from 'node:path';
+import { createEngine } from '../../src/engine';
+import { startChild } from '../lib/child';
+import { defineFigure, type FigureContext, type FigureResult } from '../lib/types';
+
+// Sender (issue 5): 5,000 sequential keep-alive GETs through the engine (`http.send`, with timing
+// phases, headers as pairs, the body kept for range reads) against a raw node:http keep-alive
+// client doing the same requests with the same headers. The server is the bare one, in its own
+// process. Both sides alternate in blocks so a noisy machine hurts them alike.
+
+const HEADERS = { 'User-Agent': 'Switchboard/0.1', Accept: '*/*', 'Accept-Encoding': 'gzip, deflate, br' };
+
+function rawGet(url: string, agent: http.Agent): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent, headers: HEADERS }, (res) => {
+      let n = 0;
+      res.on('data', (c: Buffer) => (n += c.length));
+      res.on('end', () => resolve(res.statusCode === 200 ? n : -1));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+}
+
+async function run(ctx: FigureContext): Promise<FigureResult> {
+  const total = ctx.quick ? 1_000 : 5_000;
+  const block = 250;
+  const server = await startChild('bare.ts');
+  const url = `http://127.0.0.1:${String(server.ready.port)}/`;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const engine = await createEngine({ dataDir: path.join(ctx.tmp, 'engine'), door: 'cli' });
+  const spec = { method: 'GET', url };
+  let rawMs = 0;
+  let oursMs = 0;
+  let failures = 0;
+  let timingsOk = true;
+  try {
+    // Warm-up both paths (JIT, first connection).
+    for (let i = 0; i < 300; i++) {
+      await rawGet(url, agent);
+      await engine.invoke('http.send', { spec });
+    }
+    for (let done = 0; done < total; done += block) {
+      let t = performance.now();
+      for (let i = 0; i < block; i++) if ((await rawGet(url, agent)) !== 11) failures++;
+      rawMs += performance.now() - t;
+      t = performance.now();
+      for (let i = 0; i < block; i++) {
+        const r = await engine.invoke('http.send', { spec });
+        if (r.status !== 200 || r.bodySize !== 11) failures++;
+        const tm = r.timings;
+        const sum = tm.socketWait + tm.dns + tm.tcp + tm.tls + tm.send + tm.ttfb + tm.download;
+        if (Math.abs(sum - tm.total) > 0.05) timingsOk = false;
+      }
+      oursMs += performance.now() - t;
+    }
+  } finally {
+    await engine.close();
+    agent.destroy();
+    await server.stop();
+  }
+  const baseline = total / (rawMs / 1000);
+  const ours = total / (oursMs / 1000);
+  const ratio = ours / baseline;
+  ctx.log(`raw ${baseline.toFixed(0)} req/s, ours ${ours.toFixed(0)} req/s (${ratio.toFixed(2)}×)`);
+  return {
+    baseline: { value: Math.round(baseline), unit: 'req/s' },
+    ours: { value: Math.round(ours), unit: 'req/s', extra: { failures, timingsSumToTotal: timingsOk ? 'yes' : 'no' } },
+    ratio,
+    target: '≥ 0.8× req/s, 0 failures, timings sum to total',
+    pass: ratio >= 0.8 && failures === 0 && timingsOk,
+    notes: `${total} sequential GETs, keep-alive, via engine.invoke('http.send')`,
+  };
+}
+
+export default defineFigure({
+  name: 'sender',
+  area: 'sender (#5)',
+  description: '5,000 sequential keep-alive GETs with timings vs a raw node:http keep-alive client',
+  run,
+});
