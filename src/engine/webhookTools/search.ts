@@ -13,7 +13,7 @@ export interface CaptureReader {
 
 type SearchParams = z.output<typeof searchSchema>;
 
-const PAGE = 2_000;
+const PAGE = 500;
 const BODY_SEARCH_MAX = 1024 * 1024;
 const YIELD_EVERY = 200;
 
