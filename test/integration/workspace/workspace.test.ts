@@ -152,6 +152,15 @@ describe('workspace service', () => {
     const got = (await engine.invoke('workspace.get', {}))!;
     expect(got.collections[0]?.children.map((c) => c.name)).toContain('Pulled');
     expect(got.environments.map((e) => e.name)).toEqual(['Staging']);
+    // Our own saves are not reported as external changes.
+    events.length = 0;
+    await engine.invoke('workspace.request.save', { collection: 'c', name: 'Mine', spec: makeSpec({ method: 'GET', url: 'http://x/m' }) });
+    await new Promise((r) => setTimeout(r, 600));
+    expect(events.filter((e) => e.type === 'workspace.changed').map((e) => (e.type === 'workspace.changed' ? e.external : null))).toEqual([false]);
+    // A file deleted outside disappears from the tree.
+    rmSync(path.join(dir, 'c', 'pulled.request.json'));
+    await waitFor(() => events.find((e) => e.type === 'workspace.changed' && e.external), 'the deletion');
+    expect((await engine.invoke('workspace.get', {}))!.collections[0]?.children.map((c) => c.name)).toEqual(['Mine']);
   });
 
   it('keeps a cookie jar per workspace (RFC 6265 path rules), editable and persisted', async () => {
