@@ -29,3 +29,14 @@ export interface Curl {
   shellQuote(s: string): string;
   toCurl(capture: unknown, baseUrl: string, body: Uint8Array | null, bodyFileName?: string): string;
 }
+
+export type ConnState = { status: string; attempt?: number; reason?: string };
+export interface WsClientModule {
+  createWebSocketClient(options: { url: string; baseDelayMs?: number; maxDelayMs?: number; queueTimeoutMs?: number; WebSocketImpl?: unknown }): {
+    invoke(name: string, params: unknown): Promise<unknown>;
+    subscribe(listener: (events: unknown[]) => void): () => void;
+    connection(): ConnState;
+    onConnection(listener: (s: ConnState) => void): () => void;
+    close(): void;
+  };
+}

@@ -165,8 +165,11 @@ export function createWebSocketClient(options: WebSocketClientOptions): Observab
         clearTimeout(t);
         p.reject(err);
       }
-      socket?.close();
-      if (!socket) setState({ status: 'closed', reason: 'closed' });
+      const ws = socket;
+      socket = null;
+      failAll('The client was closed.');
+      ws?.close();
+      setState({ status: 'closed', reason: 'closed' });
     },
   };
 }
