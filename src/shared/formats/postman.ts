@@ -98,11 +98,30 @@ function authFrom(raw: unknown, where: string, skipped: SkippedItem[]): RequestA
   }
 }
 
-function urlFrom(raw: unknown): string {
+/** Postman path variables (`/users/:id` with url.variable) have no Switchboard equivalent: fill them in. */
+function fillPathVariables(url: string, vars: unknown, where: string, skipped: SkippedItem[]): string {
+  const list = arr(vars).map(obj).filter((v): v is Json => !!v && typeof v.key === 'string');
+  if (!list.length) return url;
+  const q = url.search(/[?#]/);
+  let path = q >= 0 ? url.slice(0, q) : url;
+  const rest = q >= 0 ? url.slice(q) : '';
+  for (const v of list) {
+    const key = str(v.key);
+    const value = str(v.value);
+    const re = new RegExp(`/:${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=/|$)`, 'g');
+    if (!re.test(path)) continue;
+    // An empty value becomes a {{variable}} of the same name, so it shows up as unresolved.
+    path = path.replace(re, `/${value || `{{${key}}}`}`);
+    if (!value) skipped.push({ where: `${where} › path variable :${key}`, reason: `no value; replaced by {{${key}}}` });
+  }
+  return path + rest;
+}
+
+function urlFrom(raw: unknown, where = '', skipped: SkippedItem[] = []): string {
   if (typeof raw === 'string') return raw;
   const u = obj(raw);
   if (!u) return '';
-  if (typeof u.raw === 'string' && u.raw) return u.raw;
+  if (typeof u.raw === 'string' && u.raw) return fillPathVariables(u.raw, u.variable, where, skipped);
   const protocol = str(u.protocol);
   const host = Array.isArray(u.host) ? u.host.map((h) => str(h)).join('.') : str(u.host);
   const port = str(u.port);
@@ -112,7 +131,7 @@ function urlFrom(raw: unknown): string {
     .filter((q): q is Json => !!q && q.disabled !== true)
     .map((q) => (q.value === null || q.value === undefined ? str(q.key) : `${str(q.key)}=${str(q.value)}`))
     .join('&');
-  return `${protocol ? `${protocol}://` : ''}${host}${port ? `:${port}` : ''}${path ? `/${path.replace(/^\//, '')}` : ''}${query ? `?${query}` : ''}`;
+  return fillPathVariables(`${protocol ? `${protocol}://` : ''}${host}${port ? `:${port}` : ''}${path ? `/${path.replace(/^\//, '')}` : ''}${query ? `?${query}` : ''}`, u.variable, where, skipped);
 }
 
 function headersFrom(raw: unknown): KeyValue[] {
@@ -260,7 +279,7 @@ export function importPostman(doc: unknown): ImportResult {
       const spec = makeSpec({
         name: itemName,
         method: str(req.method, 'GET').toUpperCase(),
-        url: urlFrom(req.url),
+        url: urlFrom(req.url, where, skipped),
         headers: headersFrom(req.header),
         body: bodyFrom(req.body, where, skipped),
         auth,

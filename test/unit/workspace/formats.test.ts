@@ -219,6 +219,7 @@ describe('Postman v2.1', () => {
             { name: 'inherits', request: { method: 'GET', url: '{{base}}/a' }, response: [{ name: 'ex' }] },
             { name: 'own', request: { method: 'POST', url: { raw: '{{base}}/b' }, auth: { type: 'noauth' }, body: { mode: 'urlencoded', urlencoded: [{ key: 'a', value: '1' }] } } },
             { name: 'oauth', request: { method: 'GET', url: 'http://o', auth: { type: 'oauth2', oauth2: [] } } },
+            { name: 'pathvars', request: { method: 'GET', url: { raw: '{{base}}/users/:id/posts/:post?x=1', variable: [{ key: 'id', value: '7' }, { key: 'post', value: '' }] } } },
           ],
         },
       ],
@@ -227,7 +228,9 @@ describe('Postman v2.1', () => {
     const folder = r.collection.items[0];
     expect(folder?.kind).toBe('folder');
     if (folder?.kind !== 'folder') throw new Error('no folder');
-    expect(folder.items.map((i) => (i.kind === 'request' ? i.spec.auth.kind : ''))).toEqual(['bearer', 'none', 'none']);
+    expect(folder.items.map((i) => (i.kind === 'request' ? i.spec.auth.kind : ''))).toEqual(['bearer', 'none', 'none', 'bearer']);
+    const pv = folder.items[3];
+    expect(pv?.kind === 'request' ? pv.spec.url : '').toBe('{{base}}/users/7/posts/{{post}}?x=1');
     expect(r.collection.variables).toEqual([{ name: 'base', value: 'http://x', enabled: true }]);
     const reasons = r.skipped.map((s) => s.where).join('\n');
     expect(reasons).toMatch(/prerequest script/);
