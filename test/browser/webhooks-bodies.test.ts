@@ -106,6 +106,19 @@ describe('webhooks UI: bodies, copies and exports', () => {
     expect(readFileSync(saved).equals(bytes)).toBe(true);
   });
 
+  it('fetches a large body in ranges: first 1 MB, the rest on request', async () => {
+    const { page } = app;
+    const text = 'abcdefghij'.repeat(150_000); // 1.5 MB
+    writeFileSync(join(dir, 'large.txt'), text);
+    await curl(['-X', 'POST', `${url}/large`, '-H', 'Content-Type: text/plain', '--data-binary', `@${join(dir, 'large.txt')}`]);
+    await row(page, '/large').waitFor();
+    const detail = await open('/large', 'Raw');
+    const note = detail.locator('.body-note');
+    await expect.poll(() => note.textContent()).toContain('Showing the first 1.0 MB of 1.4 MB');
+    await note.getByRole('button', { name: 'Load all' }).click();
+    await expect.poll(() => note.count()).toBe(0);
+  });
+
   it('applies a smaller body limit from the settings dialog: 413 and a cut capture, explained', async () => {
     const { page } = app;
     await page.getByRole('button', { name: 'Settings of bodies' }).click();
