@@ -1,6 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { isIP } from 'node:net';
+import os from 'node:os';
 import type { ErrorCode } from '../../shared/errors';
 import { ERROR_CODES } from '../../shared/errors';
 import { downloadCaptureBody, downloadHar, downloadResponseBody } from './downloads';
@@ -58,6 +59,22 @@ function parseUrl(raw: string | undefined): URL | null {
   }
 }
 
+/**
+ * Binding a non-loopback address is a deliberate choice: that address (or, for a wildcard bind,
+ * every address of this machine) then counts as ours too. Only IP literals and the name given
+ * with --host qualify, never an arbitrary name, so DNS rebinding stays impossible.
+ */
+export function boundHostnames(host: string): string[] {
+  if (isLoopbackHostname(host)) return [];
+  if (host === '0.0.0.0' || host === '::') {
+    return Object.values(os.networkInterfaces())
+      .flat()
+      .filter((a): a is os.NetworkInterfaceInfo => a !== undefined && (host === '::' || a.family === 'IPv4'))
+      .map((a) => a.address.toLowerCase());
+  }
+  return [host.toLowerCase()];
+}
+
 function decodeSegment(segment: string | undefined): string | null {
   try {
     return decodeURIComponent(segment ?? '');
@@ -93,8 +110,7 @@ export async function startWebDoor(options: WebDoorOptions): Promise<WebDoor> {
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? generateToken();
   const rendererDir = options.rendererDir;
-  // Binding a non-loopback address is a deliberate choice; that address then counts as ours too.
-  const extraHosts = isLoopbackHostname(host) || host === '0.0.0.0' || host === '::' ? [] : [host.toLowerCase()];
+  const extraHosts = boundHostnames(host);
   const { engine } = options;
   const endpoint = createWsEndpoint(engine, options.ws);
   let port = 0;

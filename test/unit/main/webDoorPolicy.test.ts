@@ -122,3 +122,17 @@ describe('web door policy', () => {
     );
   });
 });
+
+describe('bound host names', () => {
+  it('adds nothing for loopback, the literal for an address, every local address for a wildcard', async () => {
+    const { boundHostnames } = await import('../../../src/main/serve/webDoor');
+    const os = await import('node:os');
+    expect(boundHostnames('127.0.0.1')).toEqual([]);
+    expect(boundHostnames('localhost')).toEqual([]);
+    expect(boundHostnames('192.168.1.5')).toEqual(['192.168.1.5']);
+    const v4 = Object.values(os.networkInterfaces()).flat().filter((a) => a?.family === 'IPv4').map((a) => a!.address);
+    expect(boundHostnames('0.0.0.0').sort()).toEqual(v4.sort());
+    const { isIP } = await import('node:net');
+    for (const name of boundHostnames('::')) expect(isIP(name), name).not.toBe(0);
+  });
+});
