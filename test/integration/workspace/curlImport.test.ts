@@ -8,6 +8,7 @@ import path from 'node:path';
 import busboy from 'busboy';
 import { createEngine, type Engine } from '../../../src/engine';
 import { parseCurl } from '../../../src/shared/formats/curl';
+import { makeSpec } from '../../../src/shared/formats/specHelpers';
 
 // The oracle: the real curl binary sends each command line to a local server; the same command
 // line imported by Switchboard and sent by its engine must produce the same method, URL, headers
@@ -150,3 +151,28 @@ describe('curl import matches what the real curl sends', () => {
     expect(skipped).toEqual(['--silent', '--verbose', '--retry 3', '--output out.txt']);
   });
 });
+
+describe('cURL export runs in the real curl and sends what the engine sends', () => {
+  const specs = [
+    makeSpec({ method: 'POST', url: 'URL/e1?q=a%20b', headers: [{ name: 'X-Trace', value: "it's 7", enabled: true }], body: { kind: 'json', text: '{"a": [1, "two"]}' }, auth: { kind: 'bearer', token: 't0k' } }),
+    makeSpec({ method: 'PUT', url: 'URL/e2', body: { kind: 'form', fields: [{ name: 'a', value: '1 2', enabled: true }, { name: 'b', value: 'x&y', enabled: true }] }, auth: { kind: 'basic', username: 'u', password: 'p:w' } }),
+    makeSpec({ method: 'DELETE', url: 'URL/e3', headers: [{ name: 'Accept', value: 'text/plain', enabled: true }, { name: 'X-Off', value: 'no', enabled: false }] }),
+  ];
+  for (const [i, template] of specs.entries()) {
+    it(`request ${i + 1}: ${template.method}`, async () => {
+      const spec = { ...template, url: template.url.replace('URL', base) };
+      const { text } = await engine.invoke('export.request', { spec, target: 'shell:curl' });
+      inbox.length = 0;
+      await runCurl(text);
+      const viaCurl = inbox.shift();
+      await engine.invoke('http.send', { spec });
+      const ours = inbox.shift();
+      if (!viaCurl || !ours) throw new Error('a request did not arrive');
+      expect(viaCurl.method).toBe(ours.method);
+      expect(viaCurl.url).toBe(ours.url);
+      expect(viaCurl.body.equals(ours.body)).toBe(true);
+      expect(chosen(viaCurl.headers)).toEqual(chosen(ours.headers));
+    });
+  }
+});
+
