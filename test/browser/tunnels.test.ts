@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { startLocaltunnelServer, type LocaltunnelFixture } from '../fixtures/localtunnelServer';
 import { curl, openApp, type AppSession } from './harness';
 
@@ -89,6 +90,40 @@ describe('public URLs (tunnels) in the UI', () => {
     // Closing the public URL from the sidebar.
     await item.getByRole('button', { name: 'Close the public URL of github-public' }).click();
     await expect.poll(() => item.getByTestId('tunnel-line').getAttribute('data-status')).toBe('closed');
+    expect(app.errors).toEqual([]);
+  });
+
+  it('exposes a WebSocket server: ws:// public URL with its path, clients reach it through the tunnel', async () => {
+    const { page } = app;
+    await page.getByRole('button', { name: 'WebSockets', exact: true }).click();
+    await page.getByRole('button', { name: 'Server', exact: true }).first().click();
+    await page.getByLabel('Path').fill('/live');
+    await page.getByRole('button', { name: 'Start server' }).click();
+    await expect.poll(() => page.getByTestId('ws-server-url').count(), { timeout: 15_000 }).toBe(1);
+
+    const bar = page.locator('.tn-ws-bar');
+    await bar.getByRole('button', { name: /^Public URL options of / }).click();
+    const dialog = page.getByRole('dialog', { name: /^Public URL — / });
+    await dialog.getByLabel('Tunnel server').fill(fx.url);
+    await dialog.getByRole('button', { name: 'Expose publicly' }).click();
+    await expect.poll(() => dialog.getByTestId('tunnel-panel-status').textContent(), { timeout: 15_000 }).toContain('Public');
+    const shown = (await dialog.getByTestId('tunnel-panel-url').textContent()) ?? '';
+    expect(shown).toMatch(/^ws:\/\/[a-z0-9]+\.localhost:\d+\/live$/);
+    expect(await dialog.getByTestId('tunnel-curl').textContent()).toContain(`wscat -H 'Bypass-Tunnel-Reminder: true' -c '${shown}'`);
+    await app.screenshot('tunnels-ws-server-dialog-1280x800-light');
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await expect.poll(() => bar.getByTestId('tunnel-status').textContent()).toBe('Public');
+
+    const host = new URL(shown.replace(/^ws/, 'http')).host;
+    const client = new WebSocket(`ws://127.0.0.1:${fxPort}/live`, { headers: { Host: host } });
+    const got = await new Promise<string>((resolve, reject) => {
+      client.on('error', reject);
+      client.on('open', () => client.send('hello over the tunnel'));
+      client.on('message', (d) => resolve(d.toString()));
+    });
+    client.terminate();
+    expect(got).toBe('hello over the tunnel');
+    await app.screenshot('tunnels-ws-server-1280x800-light');
     expect(app.errors).toEqual([]);
   });
 });

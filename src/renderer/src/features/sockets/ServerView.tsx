@@ -15,6 +15,7 @@ import { LogPanel } from './LogPanel';
 import { RulesEditor, rulesValid } from './RulesEditor';
 import { refilter, useSockets, type ServerDraft, type Tab } from './store';
 import { dotClass, statusWords } from './words';
+import { WsServerTunnel } from '../tunnels/WsServerTunnel';
 
 type ServerTab = Extract<Tab, { kind: 'server' }>;
 /** One shared empty list: a selector returning a fresh [] would re-render forever. */
@@ -168,6 +169,11 @@ export function ServerView({ tab }: { tab: ServerTab }) {
           <span className="faint">Pick a port (0 = any free one) and a path, then start. Clients connect to ws://127.0.0.1:PORT/PATH.</span>
         )}
       </div>
+      {server && (
+        <div className="tn-ws-bar">
+          <WsServerTunnel server={server} />
+        </div>
+      )}
       <div className="ws-split">
         <SplitPane
           storageKey="sockets.server.settings"

@@ -49,7 +49,7 @@ export function TunnelDialog({
       ...(host.trim().replace(/\/+$/, '') !== DEFAULT_HOST ? { host: host.trim().replace(/\/+$/, '') } : {}),
       ...(localHost.trim() ? { localHost: localHost.trim() } : {}),
     };
-    await openTunnel(target, options, label);
+    await openTunnel(target, options, label, shownUrl);
   };
 
   const summary = tunnel ? tunnelSummary(tunnel, now) : null;

@@ -35,7 +35,7 @@ export function TunnelLine({ target, label, running, localHostPlaceholder, shown
   const [dialog, setDialog] = useState(false);
   const live = tunnel && tunnel.status !== 'closed';
   const now = useNow(tunnel?.status === 'reconnecting' ? 1_000 : 60_000);
-  const expose = () => void openTunnel(target, optionsOf(tunnel), label);
+  const expose = () => void openTunnel(target, optionsOf(tunnel), label, shownUrl);
   const dialogEl = dialog && <TunnelDialog target={target} label={label} running={running} localHostPlaceholder={localHostPlaceholder} shownUrl={shownUrl} onClose={() => setDialog(false)} />;
   const cls = inline ? ' tn-inline' : '';
 

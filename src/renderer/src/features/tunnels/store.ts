@@ -72,13 +72,13 @@ const setPending = (id: string, on: boolean) =>
   useTunnels.setState((s) => ({ pending: { ...s.pending, [id]: on } }));
 
 /** Opens (or reopens with new options); failures are shown in the tunnel's own state and a toast. */
-export async function openTunnel(target: TunnelTarget, options: TunnelOptions, label: string): Promise<boolean> {
+export async function openTunnel(target: TunnelTarget, options: TunnelOptions, label: string, shownUrl: (url: string) => string = (u) => u): Promise<boolean> {
   const id = tunnelIdFor(target);
   setPending(id, true);
   try {
     const state = await engine().invoke('tunnels.open', { target, ...options });
     put(state);
-    toast.success(`“${label}” is public at ${state.url ?? '…'}`);
+    toast.success(`“${label}” is public at ${state.url ? shownUrl(state.url) : '…'}`);
     return true;
   } catch (err) {
     toast.error(`Could not expose “${label}”: ${explainError(err)}`);
