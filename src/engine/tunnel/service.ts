@@ -134,6 +134,8 @@ export async function createTunnelService(
     remember: boolean;
     /** URL given out last time (automatic reopen): a different one now is flagged. */
     previousUrl?: string | null;
+    /** Automatic reopen: an unreachable server means "keep reconnecting", not "failed". */
+    keepTrying?: boolean;
   }
 
   const open = async (req: OpenRequest): Promise<TunnelState> => {
@@ -170,7 +172,7 @@ export async function createTunnelService(
     if (req.target.kind === 'catcher' && req.remember) {
       remember(req.target.id, { enabled: true, subdomain: req.subdomain, host: req.host, localHost: req.localHost });
     }
-    return tunnel.open();
+    return tunnel.open({ keepTrying: req.keepTrying ?? false });
   };
 
   /** Reopen a catcher's tunnel (engine start, catcher start) if the user left it on. */
@@ -188,6 +190,7 @@ export async function createTunnelService(
       preferSubdomain: s.lastSubdomain,
       previousUrl: s.lastUrl,
       remember: true,
+      keepTrying: true,
     }).catch(() => {
       // The failure is in the tunnel's state (status failed, reason in words) for the UI to show.
     });

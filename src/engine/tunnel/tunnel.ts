@@ -84,8 +84,12 @@ export class ManagedTunnel {
     return this.closed;
   }
 
-  /** Resolves once online; rejects with a TUNNEL_* SwitchboardError within openTimeoutMs. */
-  async open(): Promise<TunnelState> {
+  /**
+   * Resolves once online; rejects with a TUNNEL_* SwitchboardError within openTimeoutMs. With
+   * `keepTrying` (a remembered tunnel reopening by itself, e.g. at start-up while offline) an
+   * unreachable server leaves it reconnecting with backoff instead of failed.
+   */
+  async open(options: { keepTrying?: boolean } = {}): Promise<TunnelState> {
     const { host, openTimeoutMs } = this.opts;
     this.update({ status: 'connecting', reason: `asking ${hostLabel(host)} for a tunnel`, error: null });
     const deadline = Date.now() + openTimeoutMs;
@@ -116,7 +120,8 @@ export class ManagedTunnel {
         : lastError.code === 'TUNNEL_UNREACHABLE' && Date.now() >= deadline
           ? new SwitchboardError('TUNNEL_UNREACHABLE', `${lastError.message} (gave up after ${seconds(openTimeoutMs)})`, lastError.detail)
           : lastError;
-    this.fail(error);
+    if (options.keepTrying && error.code !== 'TUNNEL_REJECTED') this.scheduleReconnect(1, error.message);
+    else this.fail(error);
     throw error;
   }
 

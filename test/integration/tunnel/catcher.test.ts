@@ -172,6 +172,29 @@ describe('exposing a catcher', () => {
     expect(await fourth.engine.invoke('tunnels.list', {})).toEqual([]);
   });
 
+  test('a remembered tunnel whose server is down at start-up keeps reconnecting, then comes online', async () => {
+    let fx = await startLocaltunnelServer();
+    const port = fx.port;
+    cleanups.push(() => fx.kill());
+    const dataDir = tempDir();
+    const first = await engineAt(dataDir);
+    const catcher = await first.engine.invoke('catchers.create', { name: 'offline-start' });
+    const opened = await first.engine.invoke('tunnels.open', { target: { kind: 'catcher', id: catcher.id }, host: fx.url });
+    await first.engine.close();
+    await fx.kill();
+
+    const engine = await createEngine({ dataDir, limits: { tunnelOpenTimeoutMs: 1_000 } });
+    cleanups.push(() => engine.close());
+    const log = new StateLog();
+    engine.on((ev) => ev.type === 'tunnel.state' && log.push(ev.tunnel));
+    const waiting = await log.waitFor((s) => s.status === 'reconnecting' && s.nextRetryAt !== null, 10_000, 'reconnecting');
+    expect(waiting.reason).toMatch(/connection refused/);
+    expect(log.states.some((s) => s.status === 'failed')).toBe(false);
+    fx = await startLocaltunnelServer({ port });
+    const online = await log.waitFor((s) => s.status === 'online', 20_000, 'online');
+    expect(online.url).toBe(opened.url);
+  });
+
   test('the catcher keeps serving locally while the tunnel is down', async () => {
     let fx = await startLocaltunnelServer();
     const port = fx.port;
