@@ -38,6 +38,8 @@ function emptyCatcher(): StoredCatcher {
   return { tolerances: {}, publicUrl: '', forward: { ...DEFAULT_FORWARD }, rules: [], secrets: [] };
 }
 
+const EMPTY: StoredCatcher = emptyCatcher();
+
 export function secretHint(secret: string): string {
   const prefix = /^(whsec_|pdl_ntfset_|shpss_)/.exec(secret)?.[0] ?? '';
   return secret.length <= 8 ? `${prefix}…` : `${prefix}…${secret.slice(-4)}`;
@@ -150,6 +152,11 @@ export class ToolsConfigStore {
       forward: { ...c.forward },
       rules: structuredClone(c.rules),
     };
+  }
+
+  /** The live settings without copying (hot path: every capture); callers must not mutate. */
+  peek(catcherId: string): Readonly<Pick<CatcherToolsConfig, 'tolerances' | 'publicUrl' | 'forward' | 'rules'>> {
+    return this.data.catchers[catcherId] ?? EMPTY;
   }
 
   secretsFor(catcherId: string): LiveSecret[] {

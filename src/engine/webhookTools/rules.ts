@@ -13,8 +13,24 @@ export interface RuleRequest {
   body: Buffer;
 }
 
+// Rules run on every capture: compiled patterns are kept (bounded) instead of rebuilt per request.
+const compiled = new Map<string, RegExp>();
+function cached(key: string, build: () => RegExp): RegExp {
+  let re = compiled.get(key);
+  if (!re) {
+    re = build();
+    if (compiled.size > 1000) compiled.clear();
+    compiled.set(key, re);
+  }
+  return re;
+}
+
 /** Glob over a path: `*` within one segment, `**` across segments, `?` one character. */
 export function globToRegExp(glob: string): RegExp {
+  return cached(`g:${glob}`, () => buildGlob(glob));
+}
+
+function buildGlob(glob: string): RegExp {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]!;
@@ -37,7 +53,7 @@ export function globToRegExp(glob: string): RegExp {
 
 function compileRegex(source: string, ruleName: string): RegExp {
   try {
-    return new RegExp(source);
+    return cached(`r:${source}`, () => new RegExp(source));
   } catch (err) {
     throw new SwitchboardError('RULE_INVALID', `Rule "${ruleName}": invalid regular expression ${source}: ${err instanceof Error ? err.message : String(err)}`);
   }

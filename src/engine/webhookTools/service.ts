@@ -103,12 +103,12 @@ export async function createWebhookToolsService(ctx: ServiceContext, deps: Webho
   };
 
   function publicBases(catcherId: string): string[] {
-    const c = store.get(catcherId);
+    const c = store.peek(catcherId);
     return [c.publicUrl, tunnelUrls.get(catcherId) ?? ''].filter(Boolean);
   }
 
   function verify(c: Pick<RequestView, 'catcherId' | 'method' | 'url' | 'headers' | 'body' | 'receivedAtMs'>): SignatureResult {
-    const cfg = store.get(c.catcherId);
+    const cfg = store.peek(c.catcherId);
     return verifySignature(
       { method: c.method, url: c.url, headers: c.headers, body: c.body, receivedAtMs: c.receivedAtMs, publicBaseUrls: publicBases(c.catcherId) },
       { secrets: store.secretsFor(c.catcherId), tolerances: cfg.tolerances },
@@ -133,7 +133,7 @@ export async function createWebhookToolsService(ctx: ServiceContext, deps: Webho
   }
 
   async function forwardAndRecord(id: string, c: RequestView): Promise<{ result: ForwardResult; body: Buffer } | null> {
-    const cfg = store.get(c.catcherId).forward;
+    const cfg = store.peek(c.catcherId).forward;
     if (!cfg.target) return null;
     const out = await forwardCapture(cfg, { method: c.method, url: c.url, headers: c.headers, body: c.body, remoteAddress: c.remoteAddress });
     await deps.catcher.annotate(id, { forward: out.result }).catch(() => undefined);
@@ -141,7 +141,7 @@ export async function createWebhookToolsService(ctx: ServiceContext, deps: Webho
   }
 
   function ruleResponse(c: RequestView): ToolResponse | null {
-    const rule = firstMatch(store.get(c.catcherId).rules, c);
+    const rule = firstMatch(store.peek(c.catcherId).rules, c);
     if (!rule) return null;
     const req = { method: c.method, url: c.url, headers: c.headers, body: c.body };
     return {
@@ -173,7 +173,7 @@ export async function createWebhookToolsService(ctx: ServiceContext, deps: Webho
     },
     async respond(id, c, a) {
       settleDelivery(id, c, a);
-      const cfg = store.get(c.catcherId);
+      const cfg = store.peek(c.catcherId);
       if (cfg.forward.target && cfg.forward.answerMode === 'target') {
         forwardedWhileAnswering.add(id);
         const out = await track(forwardAndRecord(id, c));
@@ -193,7 +193,7 @@ export async function createWebhookToolsService(ctx: ServiceContext, deps: Webho
     },
     afterResponse(id, c) {
       if (forwardedWhileAnswering.delete(id)) return;
-      if (closed || !store.get(c.catcherId).forward.target) return;
+      if (closed || !store.peek(c.catcherId).forward.target) return;
       // The catcher may reuse its buffer once the hook returns.
       const copy = { ...c, body: Buffer.from(c.body) };
       queue.push(async () => {
