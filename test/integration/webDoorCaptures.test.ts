@@ -27,7 +27,7 @@ let nextId = 1;
 async function invoke<T>(command: string, params: unknown): Promise<T> {
   const id = nextId++;
   ws.send(JSON.stringify({ id, command, params }));
-  const reply = await log.waitFor<Extract<WebDoorMessage, { id: number }>>((m) => m.id === id, 10_000);
+  const reply = await log.waitFor<Extract<WebDoorMessage, { id: number }>>((m) => m.id === id, 25_000);
   if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
   return reply.result as T;
 }
