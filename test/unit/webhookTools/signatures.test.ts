@@ -134,6 +134,23 @@ describe('twilio', () => {
     const out = resign('twilio', { body: form, timestamp: now, headers, url }, token);
     expect(twilio.validateRequest(token, out.headers[0]![1], url, params)).toBe(true);
   });
+  it('SharedKey webhooks signed with HMAC_SHA256 (X-Twilio-Webhooks-Signature-Settings)', () => {
+    const url = 'https://abc.example.com/status';
+    const params = { CallSid: 'CA1', CallStatus: 'completed' };
+    const form = Buffer.from(new URLSearchParams(params).toString());
+    const sig = twilio.getExpectedTwilioSignature(token, url, params, 'HMAC_SHA256');
+    const headers: Array<[string, string]> = [
+      ['Content-Type', 'application/x-www-form-urlencoded'],
+      ['X-Twilio-Webhooks-Signature-Settings', 'key=webhooks_sharedkey_1,algorithm=HMAC_SHA256'],
+      ['X-Twilio-Signature', sig],
+    ];
+    const r = req(headers, form, { url: '/status', publicBaseUrls: ['https://abc.example.com'] });
+    const ok = verifySignature(r, cfg('twilio', token));
+    expect(ok.status).toBe('valid');
+    expect(ok.signedContent).toContain('HMAC-SHA256');
+    const out = resign('twilio', { body: form, timestamp: now, headers, url }, token);
+    expect(twilio.validateRequest(token, out.headers[0]![1], url, params, 'HMAC_SHA256')).toBe(true);
+  });
   it('JSON variant with bodySHA256', () => {
     const hash = createHash('sha256').update(body).digest('hex');
     const url = `https://abc.example.com/hook?bodySHA256=${hash}`;
