@@ -77,7 +77,16 @@ export async function importCommand(argv: string[]): Promise<number> {
     return 1;
   }
 
-  const engine = await createEngine({ dataDir: resolveDataDir(o['data-dir']), door: 'cli' });
+  // restoreCatchers: a one-off run must not start the saved catchers on their ports.
+  let engine;
+  try {
+    engine = await createEngine({ dataDir: resolveDataDir(o['data-dir']), door: 'cli', restoreCatchers: false });
+  } catch (err) {
+    // e.g. STORE_LOCKED while the desktop app holds the same data directory.
+    const e = toErrorShape(err);
+    process.stderr.write(`switchboard import: ${e.message} [${e.code}]\n`);
+    return 1;
+  }
   try {
     await engine.invoke('workspace.open', { dir: path.resolve(o.into), create: true });
     const r = await engine.invoke('import.run', {

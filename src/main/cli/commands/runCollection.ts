@@ -90,7 +90,16 @@ export async function runCollectionCommand(argv: string[]): Promise<number> {
   };
 
   if (o.secrets) process.env.SWITCHBOARD_SECRETS_FILE = path.resolve(o.secrets);
-  const engine = await createEngine({ dataDir: resolveDataDir(o['data-dir']), door: 'cli' });
+  // restoreCatchers: a one-off run must not start the saved catchers on their ports.
+  let engine;
+  try {
+    engine = await createEngine({ dataDir: resolveDataDir(o['data-dir']), door: 'cli', restoreCatchers: false });
+  } catch (err) {
+    // e.g. STORE_LOCKED while the desktop app holds the same data directory.
+    const e = toErrorShape(err);
+    process.stderr.write(`switchboard run: ${e.message} [${e.code}]\n`);
+    return 1;
+  }
   let passed = 0;
   let failed = 0;
   try {
