@@ -30,6 +30,8 @@ export function startDesktopApp(): void {
   let closed = false;
 
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  // Any other session (a partition some future code creates) gets the same locks.
+  app.on('session-created', (created) => hardenSession(created, devServerUrl));
 
   const openWindow = () => {
     if (!engine) return;
