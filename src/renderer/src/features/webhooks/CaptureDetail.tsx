@@ -121,6 +121,7 @@ function DetailHeader({ capture: c }: { capture: Capture }) {
         <span className="mono grow truncate" title={c.url} data-testid="detail-url">
           {c.url}
         </span>
+        <CopyButton text={base.replace(/\/$/, '') + c.url} label="Copy full URL" what="URL" />
         <StatusBadge status={c.responseStatus} />
       </div>
       <div className="row wh-detail-actions">
