@@ -272,6 +272,12 @@ export async function createTunnelService(
       return entry.state;
     },
     'tunnels.list': async () => [...entries.values()].map((e) => e.state),
+    'tunnels.retryNow': async ({ id }) => {
+      const entry = entries.get(id);
+      if (!entry) throw new SwitchboardError('NOT_FOUND', `No tunnel with id ${id}.`);
+      entry.tunnel?.retryNow();
+      return entry.state;
+    },
     'tunnels.acknowledgeUrlChange': async ({ id }) => {
       const entry = entries.get(id);
       if (!entry) throw new SwitchboardError('NOT_FOUND', `No tunnel with id ${id}.`);

@@ -51,6 +51,7 @@ export class ManagedTunnel {
   private readonly wakers = new Set<() => void>();
   private closed = false;
   private minorTimer: NodeJS.Timeout | null = null;
+  private pendingRetry: { timer: NodeJS.Timeout; attempt: number; reason: string } | null = null;
 
   constructor(
     identity: Identity,
@@ -337,9 +338,22 @@ export class ManagedTunnel {
     });
     const timer = setTimeout(() => {
       this.timers.delete(timer);
+      this.pendingRetry = null;
       void this.reconnect(attempt, reason);
     }, delay);
     this.timers.add(timer);
+    this.pendingRetry = { timer, attempt, reason };
+  }
+
+  /** While waiting for the next reconnect attempt: start it now. Returns whether one was waiting. */
+  retryNow(): boolean {
+    const pending = this.pendingRetry;
+    if (this.closed || !pending) return false;
+    clearTimeout(pending.timer);
+    this.timers.delete(pending.timer);
+    this.pendingRetry = null;
+    void this.reconnect(pending.attempt, pending.reason);
+    return true;
   }
 
   private async reconnect(attempt: number, reason: string): Promise<void> {

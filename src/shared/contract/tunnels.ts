@@ -32,6 +32,8 @@ export const tunnelCommands = {
   /** Open, reconnecting and failed tunnels, plus remembered (closed) catcher tunnels. */
   'tunnels.list': defineCommand<TunnelState[]>()(z.object({}).strict()),
   /** The user has seen that the public URL changed: clear the warning. */
+  /** While reconnecting and waiting for the next attempt: try now (the user knows the network is back). */
+  'tunnels.retryNow': defineCommand<TunnelState>()(z.object({ id: tunnelIdSchema }).strict()),
   'tunnels.acknowledgeUrlChange': defineCommand<TunnelState>()(z.object({ id: tunnelIdSchema }).strict()),
 };
 

@@ -171,6 +171,22 @@ describe('tunnel through a localtunnel server', () => {
     expect(JSON.parse(res.body.toString()).sha).toBe(sha(body));
   });
 
+  test('retryNow starts the waiting reconnect attempt at once', async () => {
+    let fx = await startLocaltunnelServer();
+    const port = fx.port;
+    cleanups.push(() => fx.kill());
+    const local = await recorder();
+    const { tunnel, log } = makeTunnel(fx.url, local.port, { backoffMs: [60_000] });
+    await tunnel.open();
+    await fx.kill();
+    await log.waitFor((s) => s.status === 'reconnecting' && s.nextRetryAt !== null, 10_000, 'waiting a minute');
+    fx = await startLocaltunnelServer({ port });
+    expect(tunnel.retryNow()).toBe(true);
+    const back = await log.waitFor((s) => s.status === 'online' && s.attempt === 0 && log.states.some((x) => x.status === 'reconnecting'), 10_000, 'online');
+    expect(back.status).toBe('online');
+    expect(tunnel.retryNow()).toBe(false);
+  });
+
   test('a different URL after a reconnect is flagged until acknowledged', async () => {
     let fx = await startLocaltunnelServer();
     const port = fx.port;

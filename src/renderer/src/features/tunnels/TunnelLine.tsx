@@ -4,7 +4,7 @@ import { CopyButton } from '../../components/CopyButton';
 import { Icon } from '../../components/Icon';
 import { MiddleEllipsis } from '../../components/MiddleEllipsis';
 import { useNow } from '../../components/useNow';
-import { acknowledgeUrlChange, closeTunnel, openTunnel, optionsOf, retainTunnels, tunnelIdFor, useTunnels } from './store';
+import { acknowledgeUrlChange, closeTunnel, openTunnel, optionsOf, retainTunnels, retryNow, tunnelIdFor, useTunnels } from './store';
 import { TunnelDialog } from './TunnelDialog';
 import { tunnelSummary } from './words';
 import './tunnels.css';
@@ -93,6 +93,11 @@ export function TunnelLine({ target, label, running, localHostPlaceholder, shown
       {summary.detail && tunnel.status !== 'online' && (
         <div className={`tn-reason tn-${summary.tone}-text`} data-testid="tunnel-reason">
           {summary.detail}
+          {tunnel.status === 'reconnecting' && tunnel.nextRetryAt && (
+            <button type="button" className="link-btn" style={{ marginLeft: 6 }} onClick={() => void retryNow(id)}>
+              Try now
+            </button>
+          )}
           {tunnel.status === 'failed' && (
             <button type="button" className="link-btn" style={{ marginLeft: 6 }} disabled={pending} onClick={expose}>
               Retry

@@ -99,6 +99,14 @@ export async function closeTunnel(id: string): Promise<void> {
   }
 }
 
+export async function retryNow(id: string): Promise<void> {
+  try {
+    put(await engine().invoke('tunnels.retryNow', { id }));
+  } catch (err) {
+    toast.error(explainError(err));
+  }
+}
+
 export async function acknowledgeUrlChange(id: string): Promise<void> {
   try {
     put(await engine().invoke('tunnels.acknowledgeUrlChange', { id }));
