@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { Cookie, CookieJar } from 'tough-cookie';
 import type { CookieView } from '../../shared/model/workspace';
 import { SwitchboardError } from '../../shared/errors';
@@ -11,7 +12,9 @@ import { writeFileAtomic } from './files';
 // script here for HttpOnly to protect from, as in Postman.
 
 export function cookieView(c: Cookie): CookieView {
-  const expires = c.expiryDate();
+  // A session cookie has no expiry (tough-cookie reports its "Infinity" as the far future).
+  const session = c.expires === 'Infinity' && (c.maxAge === null || c.maxAge === undefined || c.maxAge === 'Infinity');
+  const expires = session ? null : c.expiryDate();
   return {
     key: c.key,
     value: c.value,
@@ -107,7 +110,8 @@ export class WorkspaceCookieJar implements SendCookieJar {
       expires,
       secure: input.secure,
       httpOnly: input.httpOnly,
-      hostOnly: false,
+      // Domain cookies cannot apply to an IP address (RFC 6265 §5.1.3): those are host-only.
+      hostOnly: isIP(domain) !== 0,
       ...(input.sameSite ? { sameSite: input.sameSite } : {}),
       creation: new Date(),
     });

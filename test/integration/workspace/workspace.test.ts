@@ -177,6 +177,8 @@ describe('workspace service', () => {
     await engine.invoke('workspace.send', { spec: makeSpec({ method: 'GET', url: `${base}/settings/x` }) });
     expect(seen.at(-1)?.headers.cookie).toBe('pref=dark; session=abc123');
     await engine.invoke('cookies.set', { key: 'manual', value: 'v1', domain: '127.0.0.1', path: '/' });
+    expect((await engine.invoke('cookies.list', {})).find((c) => c.key === 'manual')).toMatchObject({ expires: null, hostOnly: true, domain: '127.0.0.1' });
+    expect((await engine.invoke('cookies.list', {})).find((c) => c.key === 'pref')?.expires).toMatch(/^\d{4}-/);
     await engine.invoke('cookies.delete', { domain: '127.0.0.1', path: '/', key: 'session' });
     await engine.invoke('workspace.send', { spec: makeSpec({ method: 'GET', url: `${base}/profile` }) });
     expect(seen.at(-1)?.headers.cookie).toBe('manual=v1');
