@@ -72,10 +72,15 @@ describe('workspace UI', () => {
     expect(JSON.parse(readFileSync(join(dir, 'demo-api', 'say-hello.request.json'), 'utf8'))).toMatchObject({ name: 'Say hello', method: 'GET', url: '{{base}}/hello?who={{who}}' });
     await expect.poll(() => page.locator('.ws-request').first().textContent()).toContain('Say hello');
 
+    // Ctrl+S on a saved request overwrites its file.
+    await page.getByLabel('URL', { exact: true }).fill('{{base}}/hello?who={{who}}&v=2');
+    await page.keyboard.press('Control+s');
+    await expect.poll(() => readFileSync(join(dir, 'demo-api', 'say-hello.request.json'), 'utf8')).toContain('&v=2');
+
     // Switch environment and send again.
     await page.getByLabel('Active environment').selectOption('Prod');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
-    await expect.poll(() => seen.at(-1)?.url, { timeout: 15_000 }).toBe('/hello?who=prod');
+    await expect.poll(() => seen.at(-1)?.url, { timeout: 15_000 }).toBe('/hello?who=prod&v=2');
     await app.screenshot('workspace-collections-1280x800-light');
 
     // History: grouped by day, newest first; resend the first (dev) one with today's environment.
@@ -88,6 +93,9 @@ describe('workspace UI', () => {
     await expect.poll(() => seen.length, { timeout: 15_000 }).toBe(before + 1);
     expect(seen.at(-1)?.url).toBe('/hello?who=prod');
     await expect.poll(() => page.locator('.ws-hist').count()).toBe(3);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await app.screenshot('workspace-history-1280x800-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.getByLabel('Search history').fill('who=dev');
     await expect.poll(() => page.locator('.ws-hist').count()).toBe(1);
     await app.screenshot('workspace-history-1280x800-light');

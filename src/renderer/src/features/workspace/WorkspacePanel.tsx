@@ -3,10 +3,11 @@ import type { HistorySummary, TreeNode } from '../../../../shared/model/workspac
 import { engine } from '../../client/instance';
 import { methodClass, StatusBadge } from '../../components/Badges';
 import { explainError } from '../../components/errorHints';
-import { formatBytes, formatDuration } from '../../components/format';
+import { formatBytes, formatDuration, shortcutLabel } from '../../components/format';
 import { Icon } from '../../components/Icon';
 import { MiddleEllipsis } from '../../components/MiddleEllipsis';
 import { Tabs } from '../../components/Tabs';
+import { useShortcut } from '../../components/shortcuts';
 import { toast } from '../../components/toastStore';
 import { useRequests } from '../requests/store';
 import { CookiesDialog, ExportDialog, ImportDialog, OpenDialog, SaveDialog, VariablesDialog } from './dialogs';
@@ -379,6 +380,8 @@ export function WorkspacePanel() {
       }
     } else setDialog('save');
   };
+  // Ctrl/Cmd+S saves, as in Postman (only when a workspace is open; the dialog asks where).
+  useShortcut('mod+s', () => void save(), !!info);
   return (
     <aside className="ws-panel" aria-label="Workspace">
       <div className="pane-header">
@@ -401,7 +404,7 @@ export function WorkspacePanel() {
       <EnvironmentBar onDialog={setDialog} />
       {info && (
         <div className="ws-save-row">
-          <button type="button" className="btn small grow" onClick={() => void save()} title={linked ? `Overwrite ${linked.path}` : 'Save the current request into a collection'}>
+          <button type="button" className="btn small grow" onClick={() => void save()} title={`${linked ? `Overwrite ${linked.path}` : 'Save the current request into a collection'} (${shortcutLabel('S')})`}>
             <Icon name="check" size={12} /> {linked ? 'Save' : 'Save to collection…'}
           </button>
           {linked && (
