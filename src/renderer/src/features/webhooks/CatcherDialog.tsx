@@ -11,6 +11,7 @@ const MB = 1024 * 1024;
 
 interface Form {
   name: string;
+  host: string;
   port: string;
   bodyLimitMb: string;
   status: string;
@@ -23,6 +24,7 @@ interface Form {
 function toForm(c: CatcherState | null, defaultName: string): Form {
   return {
     name: c?.name ?? defaultName,
+    host: c?.host ?? '127.0.0.1',
     port: String(c?.port ?? 0),
     bodyLimitMb: String(+((c?.bodyLimit ?? DEFAULT_BODY_LIMIT) / MB).toFixed(3)),
     status: String(c?.response.status ?? 200),
@@ -51,7 +53,7 @@ function validate(f: Form): { errors: Partial<Record<keyof Form, string>>; setti
     settings: {
       name: f.name.trim(),
       port,
-      host: '127.0.0.1',
+      host: f.host,
       bodyLimit: Math.round(limit * MB),
       response: { status, headers: rowsToPairs(f.headers), body: f.body, delayMs },
       cors: f.cors,
@@ -78,7 +80,7 @@ export function CatcherDialog({ catcher, defaultName, onClose }: { catcher: Catc
     setError(null);
     try {
       if (catcher) {
-        await updateCatcher(catcher.id, { ...settings, host: catcher.host });
+        await updateCatcher(catcher.id, settings);
         toast.success(`Saved “${settings.name}”`);
       } else {
         await createCatcher(settings);
@@ -161,6 +163,16 @@ export function CatcherDialog({ catcher, defaultName, onClose }: { catcher: Catc
           {field('name', 'Name', text('name', { autoFocus: true }))}
           {field('port', 'Port', text('port', { inputMode: 'numeric' }), '0 picks a free port')}
         </div>
+        {field(
+          'host',
+          'Listen on',
+          <select id="cd-host" className="select" value={form.host} onChange={(e) => set('host', e.target.value)}>
+            <option value="127.0.0.1">This computer only (127.0.0.1)</option>
+            <option value="0.0.0.0">Every network interface (0.0.0.0) — other devices can send to it</option>
+            {form.host !== '127.0.0.1' && form.host !== '0.0.0.0' && <option value={form.host}>{form.host}</option>}
+          </select>,
+          form.host === '0.0.0.0' ? 'Anyone on your network can reach this catcher.' : undefined,
+        )}
         <div className="field-row">
           {field('bodyLimitMb', 'Body limit (MB)', text('bodyLimitMb', { inputMode: 'decimal' }), 'Larger bodies are answered 413 and stored cut')}
           {field('delayMs', 'Response delay (ms)', text('delayMs', { inputMode: 'numeric' }))}
