@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createEngine } from '../../../engine';
 import { resolveDataDir } from '../../dataDir';
+import { toErrorShape } from '../../../shared/errors';
 import { startWebDoor } from '../../serve/webDoor';
 import { buildRenderer, defaultRendererDir, isRendererBuilt, packageRoot } from '../../serve/rendererDir';
 
@@ -100,7 +101,16 @@ export async function serveCommand(argv: string[]): Promise<number> {
     }
   }
 
-  const engine = await createEngine({ dataDir, door: 'web' });
+  let engine;
+  try {
+    engine = await createEngine({ dataDir, door: 'web' });
+  } catch (err) {
+    // e.g. the desktop app holds the store: say so instead of a stack trace.
+    const shape = toErrorShape(err);
+    if (values.json) process.stdout.write(`${JSON.stringify({ type: 'error', error: shape })}\n`);
+    process.stderr.write(`switchboard serve: the engine could not start on ${dataDir}: ${shape.message}\n`);
+    return 1;
+  }
   let door;
   try {
     door = await startWebDoor({ engine, host, port, token: process.env.SWITCHBOARD_TOKEN || undefined, rendererDir });
