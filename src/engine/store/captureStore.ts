@@ -11,6 +11,7 @@ import {
   encodeMarker,
   encodeUpdate,
   readRecord,
+  releaseDecodeCaches,
   type CaptureDetail,
   type CaptureUpdate,
   type IndexedCapture,
@@ -240,7 +241,7 @@ export class CaptureStore {
     let problem: string | null = null;
     let zeroTail = false;
     while (pos < buf.length) {
-      const r = readRecord(buf, pos, this.interner);
+      const r = readRecord(buf, pos, this.interner, true, n);
       if (!r.ok && isZeroTail(buf, pos)) {
         // Space written ahead by the writer (preallocation), not damage.
         zeroTail = true;
@@ -260,8 +261,6 @@ export class CaptureStore {
         }
         blobEnd = Math.max(blobEnd, end);
         const entry = c as StoreEntry;
-        entry.segment = n;
-        entry.updates = null;
         this.entries.push(entry);
         this.perCatcher.set(c.catcherId, (this.perCatcher.get(c.catcherId) ?? 0) + 1);
         if (c.seq >= this.nextSeq) this.nextSeq = c.seq + 1;
@@ -276,6 +275,7 @@ export class CaptureStore {
       }
       pos = r.next;
     }
+    releaseDecodeCaches();
     if (this.opts.readOnly) {
       if (problem !== null) this.repairs.push({ segment: n, file: idxPath, droppedBytes: buf.length - pos, reason: `${problem} (skipped, not repaired: read-only)` });
       return;
@@ -697,11 +697,27 @@ export class CaptureStore {
       }
       const fd = await this.fdFor(first.segment, 'body');
       const hay = (await readAt(fd, runStart, runEnd - runStart)).toString('latin1').toLowerCase();
-      for (let k = i; k < j; k++) {
-        const e = toScan[k] as StoreEntry;
+      // One pass over the run: each hit is credited to the capture whose bytes contain it.
+      let k = i;
+      let at = hay.indexOf(needle);
+      while (at !== -1 && k < j) {
+        let e = toScan[k] as StoreEntry;
+        while (k < j && e.blobOffset - runStart + e.detailLength + e.bodySize < at + needle.length) {
+          k++;
+          e = toScan[k] as StoreEntry;
+        }
+        if (k >= j) break;
         const from = e.blobOffset - runStart;
-        const at = hay.indexOf(needle, from);
-        if (at !== -1 && at + needle.length <= from + e.detailLength + e.bodySize) known.matches.add(e.seq);
+        if (at >= from) {
+          known.matches.add(e.seq);
+          k++;
+          if (k >= j) break;
+          const next = toScan[k] as StoreEntry;
+          at = hay.indexOf(needle, next.blobOffset - runStart);
+        } else {
+          // A hit straddling the gap before this capture: look again from its start.
+          at = hay.indexOf(needle, from);
+        }
       }
       i = j;
     }

@@ -39,7 +39,7 @@ describe('store codec', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.next).toBe(buf.length);
-    expect(r.record).toEqual({ kind: RecordKind.Capture, capture: sample });
+    expect(r.record).toEqual({ kind: RecordKind.Capture, capture: { ...sample, segment: 0, updates: null } });
   });
 
   it('round-trips arbitrary captures (property)', () => {
@@ -63,7 +63,7 @@ describe('store codec', () => {
         }),
         (c) => {
           const r = readRecord(encodeCapture(c), 0);
-          expect(r.ok && r.record.kind === RecordKind.Capture && r.record.capture).toEqual(c);
+          expect(r.ok && r.record.kind === RecordKind.Capture && r.record.capture).toEqual({ ...c, segment: 0, updates: null });
         },
       ),
     );
