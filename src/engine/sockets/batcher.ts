@@ -1,20 +1,20 @@
 import type { EngineEvent } from '../../shared/contract';
 import type { WsServerClient } from '../../shared/model/sockets';
-import { toSummary, type Entry } from './frame';
+import type { FrameLog } from './frameLog';
 
 const MAX_FRAMES_PER_EVENT = 200;
 const FLUSH_MS = 16;
 
 interface Pending {
-  entries: Entry[];
-  skipped: number;
+  log: FrameLog;
+  firstSeq: number;
   lastSeq: number;
 }
 
 /**
- * Coalesces frame events: entries are only remembered on the hot path; summaries (with their
- * previews) are built at flush time and only for the newest 200 per log, so a flood of thousands
- * of frames a second costs the doors a few small events.
+ * Coalesces frame events: only seq numbers are remembered on the hot path; summaries (with
+ * their previews) are built from the log at flush time and only for the newest 200 per log, so a
+ * flood of thousands of frames a second costs the doors a few small events.
  */
 export class FrameBatcher {
   private pending = new Map<string, Pending>();
@@ -24,19 +24,11 @@ export class FrameBatcher {
 
   constructor(private readonly emit: (event: EngineEvent) => void) {}
 
-  add(logId: string, entry: Entry): void {
-    let p = this.pending.get(logId);
-    if (!p) {
-      p = { entries: [], skipped: 0, lastSeq: 0 };
-      this.pending.set(logId, p);
-    }
-    p.entries.push(entry);
-    p.lastSeq = entry.seq;
-    if (p.entries.length >= MAX_FRAMES_PER_EVENT * 2) {
-      p.entries.splice(0, p.entries.length - MAX_FRAMES_PER_EVENT);
-      p.skipped += MAX_FRAMES_PER_EVENT;
-    }
-    this.schedule();
+  add(log: FrameLog, seq: number): void {
+    const p = this.pending.get(log.id);
+    if (p) p.lastSeq = seq;
+    else this.pending.set(log.id, { log, firstSeq: seq, lastSeq: seq });
+    if (this.timer === null) this.schedule();
   }
 
   /** A server client's counters moved; one event per client per batch. */
@@ -67,9 +59,9 @@ export class FrameBatcher {
       const batches = this.pending;
       this.pending = new Map();
       for (const [logId, p] of batches) {
-        const keep = p.entries.length > MAX_FRAMES_PER_EVENT ? p.entries.slice(-MAX_FRAMES_PER_EVENT) : p.entries;
-        const skipped = p.skipped + (p.entries.length - keep.length);
-        this.emit({ type: 'ws.frames', logId, frames: keep.map((e) => toSummary(logId, e)), skipped, lastSeq: p.lastSeq });
+        const frames = p.log.summaries(Math.max(p.firstSeq, p.lastSeq - MAX_FRAMES_PER_EVENT + 1), p.lastSeq);
+        const skipped = p.lastSeq - p.firstSeq + 1 - frames.length;
+        this.emit({ type: 'ws.frames', logId, frames, skipped, lastSeq: p.lastSeq });
       }
     }
     if (this.dirtyClients.size > 0) {

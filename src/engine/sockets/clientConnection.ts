@@ -164,10 +164,10 @@ export class ClientConnection {
     if (!this.removed) this.deps.onState(this.snapshot());
   }
 
-  private record(e: Omit<Entry, 'seq'>): Entry {
-    const entry = this.log.append(e);
-    this.deps.batcher.add(this.id, entry);
-    return entry;
+  private record(e: Omit<Entry, 'seq'>): number {
+    const seq = this.log.appendEntry(e);
+    this.deps.batcher.add(this.log, seq);
+    return seq;
   }
 
   private note(text: string, kind: 'info' | 'error' = 'info', errorCode?: string): void {
@@ -315,7 +315,8 @@ export class ClientConnection {
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       this.stats.messagesIn++;
       this.stats.bytesIn += data.length;
-      this.record({ time: Date.now(), direction: 'in', kind: isBinary ? 'binary' : 'text', data });
+      // The hot path: no object per frame.
+      this.deps.batcher.add(this.log, this.log.append(Date.now(), 'in', isBinary ? 'binary' : 'text', data));
       this.deps.batcher.touch(this.id, this.touchState);
     });
     ws.on('ping', (data: Buffer) => {
@@ -410,9 +411,9 @@ export class ClientConnection {
     ws.send(data, { binary });
     this.stats.messagesOut++;
     this.stats.bytesOut += data.length;
-    const e = this.record({ time: Date.now(), direction: 'out', kind: binary ? 'binary' : 'text', data });
+    const seq = this.record({ time: Date.now(), direction: 'out', kind: binary ? 'binary' : 'text', data });
     this.deps.batcher.touch(this.id, this.touchState);
-    return { seq: e.seq, size: data.length };
+    return { seq, size: data.length };
   }
 
   ping(data: string, timeoutMs: number): Promise<{ rttMs: number }> {

@@ -1,6 +1,6 @@
-import type { WsLogFilter } from '../../shared/model/sockets';
-import { entryMatcher, type Entry } from './frame';
-import { decodeEntries, encodeEntries } from './spillCodec';
+import type { WsDirection, WsEntryKind, WsFrameSummary, WsLogFilter } from '../../shared/model/sockets';
+import { entryMatcher, toSummary, type Entry } from './frame';
+import { decodeEntries, DIRECTIONS, encodeRecords, KINDS, type RecordSource } from './spillCodec';
 import { SpillFile } from './spillFile';
 
 export interface FrameLogLimits {
@@ -10,7 +10,14 @@ export interface FrameLogLimits {
   maxBytes: number;
 }
 
-export const DEFAULT_LOG_LIMITS: FrameLogLimits = { maxFrames: 20_000, maxBytes: 32 * 1024 * 1024 };
+export const DEFAULT_LOG_LIMITS: FrameLogLimits = { maxFrames: 32_768, maxBytes: 32 * 1024 * 1024 };
+
+/** Rare per-frame fields, kept aside so the common frame costs no object. */
+export interface FrameExtras {
+  rttMs?: number;
+  closeCode?: number;
+  errorCode?: string;
+}
 
 interface Chunk {
   firstSeq: number;
@@ -27,14 +34,34 @@ export interface PageQuery extends Omit<WsLogFilter, 'logId'> {
   limit: number;
 }
 
+/** Payloads above this are kept by reference instead of being copied into the arena. */
+const BIG_FRAME = 64 * 1024;
+const DIR_INDEX = new Map(DIRECTIONS.map((d, i) => [d, i]));
+const KIND_INDEX = new Map(KINDS.map((k, i) => [k, i]));
+
 /**
- * The log of one connection or server: newest frames in memory, older ones spilled to a
- * file of binary records in the data directory in chunks, so memory stays bounded however long a
- * socket runs. Appending is synchronous and cheap (it is on every frame's path).
+ * The log of one connection or server. Recording a frame is on every message's path, so the
+ * newest frames live in column arrays and one byte arena (no object per frame, so the garbage
+ * collector has nothing to trace); when a cap is reached the oldest half is written to a spill
+ * file in the data directory in one binary chunk. Reads materialise entries on demand.
+ * Seqs are consecutive: memory holds firstSeq … lastSeq.
  */
 export class FrameLog {
-  private entries: Entry[] = [];
-  private memBytes = 0;
+  private readonly cap: number;
+  private count = 0;
+  private firstSeq = 1;
+  private times: Float64Array;
+  private codes: Uint8Array;
+  private offs: Uint32Array;
+  private lens: Uint32Array;
+  private clientOf: Int32Array;
+  private arena: Buffer = Buffer.allocUnsafe(64 * 1024);
+  private used = 0;
+  private bigBytes = 0;
+  private readonly big = new Map<number, Buffer>();
+  private readonly extras = new Map<number, FrameExtras>();
+  private readonly clientIds: string[] = [];
+  private readonly clientIndex = new Map<string, number>();
   private chunks: Chunk[] = [];
   private spilledCount = 0;
   private spill: SpillFile | null = null;
@@ -46,42 +73,171 @@ export class FrameLog {
     /** Spill files are `<base>.<generation>.frames`. */
     private readonly spillBase: string,
     private readonly limits: FrameLogLimits = DEFAULT_LOG_LIMITS,
-  ) {}
+  ) {
+    this.cap = Math.max(2, limits.maxFrames);
+    this.times = new Float64Array(this.cap);
+    this.codes = new Uint8Array(this.cap);
+    this.offs = new Uint32Array(this.cap);
+    this.lens = new Uint32Array(this.cap);
+    this.clientOf = new Int32Array(this.cap);
+  }
 
   get size(): number {
-    return this.spilledCount + this.entries.length;
+    return this.spilledCount + this.count;
   }
 
-  /** Stamps `seq` on the entry and keeps it. */
-  append(e: Omit<Entry, 'seq'>): Entry {
-    const entry = e as Entry;
-    entry.seq = ++this.lastSeq;
-    this.entries.push(entry);
-    this.memBytes += entry.data.length;
-    if (this.entries.length > this.limits.maxFrames || this.memBytes > this.limits.maxBytes) this.spillOldest();
-    return entry;
-  }
-
-  private spillOldest(): void {
-    // Keep the newest half in memory (at least one frame, so a giant frame can still be shown).
-    let keepBytes = 0;
-    let keepFrom = this.entries.length;
-    const byteBudget = this.limits.maxBytes / 2;
-    const frameBudget = Math.floor(this.limits.maxFrames / 2);
-    while (keepFrom > 0) {
-      const next = this.entries[keepFrom - 1]!;
-      if (this.entries.length - keepFrom >= Math.max(1, frameBudget)) break;
-      if (keepFrom < this.entries.length && keepBytes + next.data.length > byteBudget) break;
-      keepBytes += next.data.length;
-      keepFrom--;
+  private clientNumber(id: string): number {
+    let n = this.clientIndex.get(id);
+    if (n === undefined) {
+      n = this.clientIds.length;
+      this.clientIds.push(id);
+      this.clientIndex.set(id, n);
     }
-    if (keepFrom === 0) return;
-    const out = this.entries.splice(0, keepFrom);
-    for (const e of out) this.memBytes -= e.data.length;
+    return n;
+  }
+
+  /** Records a frame and returns its seq. The payload is copied (small) or kept (big). */
+  append(time: number, direction: WsDirection, kind: WsEntryKind, data: Buffer, clientId?: string, extras?: FrameExtras): number {
+    const len = data.length;
+    const isBig = len > BIG_FRAME;
+    if (this.count === this.cap || (this.count > 0 && this.bigBytes + this.used + len > this.limits.maxBytes)) this.spillOldest();
+    if (!isBig && this.used + len > this.arena.length) this.growArena(len);
+    const i = this.count++;
+    const seq = ++this.lastSeq;
+    if (i === 0) this.firstSeq = seq;
+    this.times[i] = time;
+    this.codes[i] = ((DIR_INDEX.get(direction) ?? 2) << 4) | (KIND_INDEX.get(kind) ?? 5) | (isBig ? 0x80 : 0);
+    this.offs[i] = this.used;
+    this.lens[i] = len;
+    if (isBig) {
+      this.big.set(seq, data);
+      this.bigBytes += len;
+    } else if (len > 0) {
+      this.arena.set(data, this.used);
+      this.used += len;
+    }
+    this.clientOf[i] = clientId === undefined ? -1 : this.clientNumber(clientId);
+    if (extras) this.extras.set(seq, extras);
+    return seq;
+  }
+
+  appendEntry(e: Omit<Entry, 'seq'>): number {
+    const extras: FrameExtras | undefined =
+      e.rttMs !== undefined || e.closeCode !== undefined || e.errorCode !== undefined
+        ? { ...(e.rttMs !== undefined ? { rttMs: e.rttMs } : {}), ...(e.closeCode !== undefined ? { closeCode: e.closeCode } : {}), ...(e.errorCode !== undefined ? { errorCode: e.errorCode } : {}) }
+        : undefined;
+    return this.append(e.time, e.direction, e.kind, e.data, e.clientId, extras);
+  }
+
+  private growArena(need: number): void {
+    const budget = this.limits.maxBytes - this.bigBytes;
+    if (this.arena.length < budget) {
+      const size = Math.min(Math.max(budget, need), Math.max(this.arena.length * 2, this.used + need));
+      if (size >= this.used + need) {
+        const next = Buffer.allocUnsafe(size);
+        this.arena.copy(next, 0, 0, this.used);
+        this.arena = next;
+        return;
+      }
+    }
+    this.spillOldest();
+    if (this.used + need > this.arena.length) {
+      const next = Buffer.allocUnsafe(Math.max(this.arena.length, this.used + need));
+      this.arena.copy(next, 0, 0, this.used);
+      this.arena = next;
+    }
+  }
+
+  /** Moves the oldest frames to disk, keeping the newest half by count and by bytes. */
+  private spillOldest(): void {
+    const frameBudget = Math.floor(this.cap / 2);
+    const byteBudget = this.limits.maxBytes / 2;
+    let keep = 0;
+    let keepBytes = 0;
+    while (keep < this.count && keep < frameBudget) {
+      const len = this.lens[this.count - 1 - keep]!;
+      if (keep > 0 && keepBytes + len > byteBudget) break;
+      keepBytes += len;
+      keep++;
+    }
+    const k = this.count - keep;
+    if (k <= 0) return;
+    const firstSeq = this.firstSeq;
+    const src: RecordSource = {
+      count: k,
+      seq: (i) => firstSeq + i,
+      time: (i) => this.times[i]!,
+      code: (i) => this.codes[i]! & 0x7f,
+      payload: (i) => this.payloadView(i),
+      clientId: (i) => {
+        const c = this.clientOf[i]!;
+        return c < 0 ? undefined : this.clientIds[c];
+      },
+      extras: (i) => this.extras.get(firstSeq + i),
+    };
+    const bytes = encodeRecords(src);
     this.spill ??= new SpillFile(`${this.spillBase}.${this.generation}.frames`);
-    const where = this.spill.append(encodeEntries(out));
-    this.chunks.push({ firstSeq: out[0]!.seq, lastSeq: out[out.length - 1]!.seq, count: out.length, ...where });
-    this.spilledCount += out.length;
+    const where = this.spill.append(bytes);
+    this.chunks.push({ firstSeq, lastSeq: firstSeq + k - 1, count: k, ...where });
+    this.spilledCount += k;
+    for (let i = 0; i < k; i++) {
+      const seq = firstSeq + i;
+      if (this.codes[i]! & 0x80) {
+        this.bigBytes -= this.big.get(seq)?.length ?? 0;
+        this.big.delete(seq);
+      }
+      if (this.extras.size > 0) this.extras.delete(seq);
+    }
+    // Shift the kept frames (and their bytes) to the front.
+    const base = k < this.count ? this.offs[k]! : this.used;
+    this.arena.copyWithin(0, base, this.used);
+    this.used -= base;
+    this.times.copyWithin(0, k, this.count);
+    this.codes.copyWithin(0, k, this.count);
+    this.offs.copyWithin(0, k, this.count);
+    this.lens.copyWithin(0, k, this.count);
+    this.clientOf.copyWithin(0, k, this.count);
+    this.count -= k;
+    for (let i = 0; i < this.count; i++) this.offs[i]! -= base;
+    this.firstSeq += k;
+  }
+
+  /** The payload of memory frame i as a view (valid until the next append). */
+  private payloadView(i: number): Buffer {
+    if (this.codes[i]! & 0x80) return this.big.get(this.firstSeq + i) ?? Buffer.alloc(0);
+    return this.arena.subarray(this.offs[i]!, this.offs[i]! + this.lens[i]!);
+  }
+
+  /** Memory frame i as an Entry; `copy` detaches the payload from the arena. */
+  private entryAt(i: number, copy: boolean): Entry {
+    const code = this.codes[i]!;
+    const seq = this.firstSeq + i;
+    const view = this.payloadView(i);
+    const e: Entry = {
+      seq,
+      time: this.times[i]!,
+      direction: DIRECTIONS[(code >> 4) & 0x7] ?? 'none',
+      kind: KINDS[code & 0xf] ?? 'info',
+      data: copy && !(code & 0x80) ? Buffer.from(view) : view,
+    };
+    const c = this.clientOf[i]!;
+    if (c >= 0) e.clientId = this.clientIds[c]!;
+    const x = this.extras.get(seq);
+    if (x) {
+      if (x.rttMs !== undefined) e.rttMs = x.rttMs;
+      if (x.closeCode !== undefined) e.closeCode = x.closeCode;
+      if (x.errorCode !== undefined) e.errorCode = x.errorCode;
+    }
+    return e;
+  }
+
+  /** Summaries of the frames with seq in [from, to] still in memory (for event batches). */
+  summaries(from: number, to: number): WsFrameSummary[] {
+    const out: WsFrameSummary[] = [];
+    const start = Math.max(from, this.firstSeq);
+    const end = Math.min(to, this.firstSeq + this.count - 1);
+    for (let seq = start; seq <= end; seq++) out.push(toSummary(this.id, this.entryAt(seq - this.firstSeq, false)));
+    return out;
   }
 
   private async readChunk(chunk: Chunk): Promise<Entry[]> {
@@ -89,46 +245,61 @@ export class FrameLog {
     return decodeEntries(await this.spill.read(chunk.offset, chunk.length));
   }
 
-  /** Every entry in seq order (or reverse), spilled chunks read as needed; stops when `visit` returns false. */
+  /**
+   * Every entry in seq order (or reverse) within (afterSeq, beforeSeq), reading spilled chunks as
+   * needed; stops when `visit` returns false. Memory only ever moves forward into chunks, so a
+   * seq cursor stays right across the awaits.
+   */
   private async scan(reverse: boolean, from: { afterSeq?: number; beforeSeq?: number }, visit: (e: Entry) => boolean): Promise<void> {
     const gen = this.generation;
-    const memory = this.entries.slice();
-    const chunks = this.chunks.slice();
     const after = from.afterSeq ?? 0;
     const before = from.beforeSeq ?? Number.POSITIVE_INFINITY;
-    const inRange = (seq: number) => seq > after && seq < before;
-    const visitList = (list: Entry[]): boolean => {
-      if (reverse) {
+    if (reverse) {
+      for (let i = this.count - 1; i >= 0; i--) {
+        const seq = this.firstSeq + i;
+        if (seq >= before) continue;
+        if (seq <= after) return;
+        if (!visit(this.entryAt(i, true))) return;
+      }
+      const chunks = this.chunks.slice().reverse();
+      for (const c of chunks) {
+        if (c.firstSeq >= before) continue;
+        if (c.lastSeq <= after) return;
+        const list = await this.readChunk(c).catch(() => [] as Entry[]);
+        if (gen !== this.generation) return;
         for (let i = list.length - 1; i >= 0; i--) {
           const e = list[i]!;
-          if (inRange(e.seq) && !visit(e)) return false;
+          if (e.seq >= before || e.seq <= after) continue;
+          if (!visit(e)) return;
         }
-      } else {
-        for (const e of list) if (inRange(e.seq) && !visit(e)) return false;
       }
-      return true;
-    };
-    const visitChunks = async (): Promise<boolean> => {
-      const ordered = reverse ? chunks.slice().reverse() : chunks;
-      for (const c of ordered) {
-        if (c.lastSeq <= after || c.firstSeq >= before) continue;
-        let list: Entry[];
-        try {
-          list = await this.readChunk(c);
-        } catch {
-          continue;
+      return;
+    }
+    let cursor = after + 1;
+    for (;;) {
+      if (gen !== this.generation || cursor >= before) return;
+      if (this.count > 0 && cursor >= this.firstSeq) {
+        for (let i = cursor - this.firstSeq; i < this.count; i++) {
+          const seq = this.firstSeq + i;
+          if (seq >= before) return;
+          if (!visit(this.entryAt(i, true))) return;
         }
-        if (gen !== this.generation) return false;
-        if (!visitList(list)) return false;
+        return;
       }
-      return true;
-    };
-    if (reverse) {
-      if (!visitList(memory)) return;
-      await visitChunks();
-    } else {
-      if (!(await visitChunks())) return;
-      visitList(memory);
+      const chunk = this.chunks.find((c) => c.lastSeq >= cursor);
+      if (!chunk) {
+        if (this.count === 0) return;
+        cursor = this.firstSeq;
+        continue;
+      }
+      const list = await this.readChunk(chunk).catch(() => [] as Entry[]);
+      if (gen !== this.generation) return;
+      for (const e of list) {
+        if (e.seq < cursor) continue;
+        if (e.seq >= before) return;
+        if (!visit(e)) return;
+      }
+      cursor = chunk.lastSeq + 1;
     }
   }
 
@@ -144,10 +315,12 @@ export class FrameLog {
       });
     } else {
       // Filtered: one pass counts every match and keeps the first page.
+      const after = q.afterSeq ?? 0;
+      const before = q.beforeSeq ?? Number.POSITIVE_INFINITY;
       await this.scan(q.newest, {}, (e) => {
         if (!match(e)) return true;
         total++;
-        if (items.length < q.limit && e.seq > (q.afterSeq ?? 0) && e.seq < (q.beforeSeq ?? Number.POSITIVE_INFINITY)) items.push(e);
+        if (items.length < q.limit && e.seq > after && e.seq < before) items.push(e);
         return true;
       });
     }
@@ -156,26 +329,11 @@ export class FrameLog {
   }
 
   async get(seq: number): Promise<Entry | null> {
-    const inMemory = this.entries[0] && seq >= this.entries[0].seq ? this.findInMemory(seq) : null;
-    if (inMemory) return inMemory;
+    if (this.count > 0 && seq >= this.firstSeq && seq < this.firstSeq + this.count) return this.entryAt(seq - this.firstSeq, true);
     const chunk = this.chunks.find((c) => seq >= c.firstSeq && seq <= c.lastSeq);
     if (!chunk) return null;
-    const list = await this.readChunk(chunk).catch(() => []);
+    const list = await this.readChunk(chunk).catch(() => [] as Entry[]);
     return list.find((e) => e.seq === seq) ?? null;
-  }
-
-  private findInMemory(seq: number): Entry | null {
-    // Seqs are increasing but not contiguous after a clear; binary search.
-    let lo = 0;
-    let hi = this.entries.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const e = this.entries[mid]!;
-      if (e.seq === seq) return e;
-      if (e.seq < seq) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return null;
   }
 
   /** Every matching entry in order, for exports. */
@@ -191,26 +349,33 @@ export class FrameLog {
     return count;
   }
 
+  private reset(): void {
+    this.generation++;
+    this.count = 0;
+    this.used = 0;
+    this.bigBytes = 0;
+    this.big.clear();
+    this.extras.clear();
+    this.chunks = [];
+    this.spilledCount = 0;
+    this.firstSeq = this.lastSeq + 1;
+    if (this.arena.length > 1024 * 1024) this.arena = Buffer.allocUnsafe(64 * 1024);
+  }
+
   /** Forget everything; seqs keep growing so stale cursors never alias new frames. */
   async clear(): Promise<number> {
     const removed = this.size;
-    this.generation++;
-    this.entries = [];
-    this.memBytes = 0;
-    this.chunks = [];
-    this.spilledCount = 0;
-    const old = this.spill;
-    this.spill = null;
+    this.reset();
     // The next spill opens a fresh file (new generation), so reads running against the old one
     // cannot see new frames.
+    const old = this.spill;
+    this.spill = null;
     await old?.destroy().catch(() => undefined);
     return removed;
   }
 
   async destroy(): Promise<void> {
-    this.generation++;
-    this.entries = [];
-    this.chunks = [];
+    this.reset();
     const old = this.spill;
     this.spill = null;
     await old?.destroy().catch(() => undefined);
@@ -218,6 +383,6 @@ export class FrameLog {
 
   /** For tests and the bench: how much is held in memory. */
   memoryStats(): { frames: number; bytes: number; spilledFrames: number } {
-    return { frames: this.entries.length, bytes: this.memBytes, spilledFrames: this.spilledCount };
+    return { frames: this.count, bytes: this.used + this.bigBytes, spilledFrames: this.spilledCount };
   }
 }

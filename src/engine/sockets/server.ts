@@ -131,10 +131,10 @@ export class WsServerInstance {
     if (!this.removed) this.deps.onState(this.snapshot());
   }
 
-  private record(e: Omit<Entry, 'seq'>): Entry {
-    const entry = this.log.append(e);
-    this.deps.batcher.add(this.id, entry);
-    return entry;
+  private record(e: Omit<Entry, 'seq'>): number {
+    const seq = this.log.appendEntry(e);
+    this.deps.batcher.add(this.log, seq);
+    return seq;
   }
 
   private note(text: string, clientId?: string, kind: 'info' | 'error' = 'info', errorCode?: string): void {
@@ -261,7 +261,8 @@ export class WsServerInstance {
       stats.bytesIn += data.length;
       serverStats.messagesIn++;
       serverStats.bytesIn += data.length;
-      this.record({ time: Date.now(), direction: 'in', kind: isBinary ? 'binary' : 'text', data, clientId });
+      // The hot path: no object per frame.
+      this.deps.batcher.add(this.log, this.log.append(Date.now(), 'in', isBinary ? 'binary' : 'text', data, clientId));
       batcher.clientChanged(key, snap);
       batcher.touch(this.id, this.touchState);
       const plan = this.reply({ data, binary: isBinary, clientId, count: stats.messagesIn });
@@ -325,7 +326,7 @@ export class WsServerInstance {
     peer.info.stats.bytesOut += data.length;
     this.stats.messagesOut++;
     this.stats.bytesOut += data.length;
-    this.record({ time: Date.now(), direction: 'out', kind: binary ? 'binary' : 'text', data, clientId: peer.info.id });
+    this.deps.batcher.add(this.log, this.log.append(Date.now(), 'out', binary ? 'binary' : 'text', data, peer.info.id));
     this.deps.batcher.clientChanged(peer.key, peer.snap);
     this.deps.batcher.touch(this.id, this.touchState);
     return true;

@@ -6,8 +6,8 @@ import type { Entry } from './frame';
 //   u32 length of the rest | f64 seq | f64 time | u8 direction | u8 kind | u8 flags
 //   [u16 n + clientId] [f64 rttMs] [u16 closeCode] [u16 n + errorCode] | payload
 
-const DIRECTIONS: WsDirection[] = ['in', 'out', 'none'];
-const KINDS: WsEntryKind[] = ['text', 'binary', 'ping', 'pong', 'close', 'info', 'error'];
+export const DIRECTIONS: WsDirection[] = ['in', 'out', 'none'];
+export const KINDS: WsEntryKind[] = ['text', 'binary', 'ping', 'pong', 'close', 'info', 'error'];
 const DIR_INDEX = new Map(DIRECTIONS.map((d, i) => [d, i]));
 const KIND_INDEX = new Map(KINDS.map((k, i) => [k, i]));
 const FIXED = 4 + 8 + 8 + 3;
@@ -115,4 +115,71 @@ export function decodeEntries(buf: Buffer): Entry[] {
     off = end;
   }
   return out;
+}
+
+/** Column-wise access to frames being spilled (FrameLog's memory), so no Entry objects are made. */
+export interface RecordSource {
+  count: number;
+  seq(i: number): number;
+  time(i: number): number;
+  /** direction << 4 | kind, as indexes into DIRECTIONS and KINDS. */
+  code(i: number): number;
+  payload(i: number): Buffer;
+  clientId(i: number): string | undefined;
+  extras(i: number): { rttMs?: number; closeCode?: number; errorCode?: string } | undefined;
+}
+
+/** Same records as encodeEntries, straight from columns. */
+export function encodeRecords(src: RecordSource): Buffer {
+  let total = 0;
+  for (let i = 0; i < src.count; i++) {
+    total += FIXED + src.payload(i).length;
+    const c = src.clientId(i);
+    if (c !== undefined) total += 2 + idBytes(c).length;
+    const x = src.extras(i);
+    if (x) {
+      if (x.rttMs !== undefined) total += 8;
+      if (x.closeCode !== undefined) total += 2;
+      if (x.errorCode !== undefined) total += 2 + Buffer.byteLength(x.errorCode);
+    }
+  }
+  const buf = Buffer.allocUnsafe(total);
+  let off = 0;
+  for (let i = 0; i < src.count; i++) {
+    const start = off;
+    const code = src.code(i);
+    const c = src.clientId(i);
+    const x = src.extras(i);
+    off += 4;
+    buf.writeDoubleLE(src.seq(i), off);
+    buf.writeDoubleLE(src.time(i), off + 8);
+    buf[off + 16] = (code >> 4) & 0x7;
+    buf[off + 17] = code & 0xf;
+    buf[off + 18] = (c !== undefined ? 1 : 0) | (x?.rttMs !== undefined ? 2 : 0) | (x?.closeCode !== undefined ? 4 : 0) | (x?.errorCode !== undefined ? 8 : 0);
+    off += 19;
+    if (c !== undefined) {
+      const id = idBytes(c);
+      buf.writeUInt16LE(id.length, off);
+      buf.set(id, off + 2);
+      off += 2 + id.length;
+    }
+    if (x?.rttMs !== undefined) {
+      buf.writeDoubleLE(x.rttMs, off);
+      off += 8;
+    }
+    if (x?.closeCode !== undefined) {
+      buf.writeUInt16LE(x.closeCode, off);
+      off += 2;
+    }
+    if (x?.errorCode !== undefined) {
+      const n = buf.write(x.errorCode, off + 2, 'utf8');
+      buf.writeUInt16LE(n, off);
+      off += 2 + n;
+    }
+    const payload = src.payload(i);
+    buf.set(payload, off);
+    off += payload.length;
+    buf.writeUInt32LE(off - start - 4, start);
+  }
+  return buf;
 }

@@ -68,7 +68,7 @@ describe('frame log', () => {
   it('spills the oldest frames to disk and reads them back in order', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-log-'));
     const log = new FrameLog('L', path.join(dir, 'log'), { maxFrames: 100, maxBytes: 1_000_000 });
-    for (let i = 1; i <= 1000; i++) log.append({ time: i, direction: i % 2 ? 'in' : 'out', kind: 'text', data: Buffer.from(`f${i}`), clientId: `c${i % 3}` });
+    for (let i = 1; i <= 1000; i++) log.appendEntry({ time: i, direction: i % 2 ? 'in' : 'out', kind: 'text', data: Buffer.from(`f${i}`), clientId: `c${i % 3}` });
     expect(log.memoryStats().frames).toBeLessThanOrEqual(100);
     expect(log.memoryStats().spilledFrames).toBeGreaterThanOrEqual(900);
     const all = await log.page({ newest: false, limit: 10_000 });
@@ -81,7 +81,7 @@ describe('frame log', () => {
     expect((await log.get(3))?.data.toString()).toBe('f3');
     expect((await log.get(999))?.clientId).toBe('c0');
     expect(await log.clear()).toBe(1000);
-    log.append({ time: 1, direction: 'in', kind: 'text', data: Buffer.from('after') });
+    log.appendEntry({ time: 1, direction: 'in', kind: 'text', data: Buffer.from('after') });
     const after = await log.page({ newest: false, limit: 10 });
     expect(after.items.map((e) => [e.seq, e.data.toString()])).toEqual([[1001, 'after']]);
     await log.destroy();
@@ -90,7 +90,7 @@ describe('frame log', () => {
   it('bounds memory by bytes too, keeping at least the newest frame', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-log-'));
     const log = new FrameLog('L', path.join(dir, 'log'), { maxFrames: 1000, maxBytes: 10_000 });
-    for (let i = 0; i < 50; i++) log.append({ time: i, direction: 'in', kind: 'binary', data: Buffer.alloc(3000) });
+    for (let i = 0; i < 50; i++) log.appendEntry({ time: i, direction: 'in', kind: 'binary', data: Buffer.alloc(3000) });
     expect(log.memoryStats().bytes).toBeLessThanOrEqual(10_000);
     expect(log.memoryStats().frames).toBeGreaterThanOrEqual(1);
     void log.destroy();
@@ -136,5 +136,34 @@ describe('spill codec', () => {
     const buf = encodeEntries(entries);
     expect(decodeEntries(buf)).toEqual(entries);
     expect(decodeEntries(buf.subarray(0, buf.length - 1))).toEqual(entries.slice(0, 3));
+  });
+});
+
+describe('frame log arena', () => {
+  it('keeps mixed small and big payloads byte-exact across spills, with extras and client ids', async () => {
+    const { randomBytes } = await import('node:crypto');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-log-'));
+    const log = new FrameLog('L', path.join(dir, 'log'), { maxFrames: 50, maxBytes: 300_000 });
+    const written: Buffer[] = [];
+    for (let i = 0; i < 400; i++) {
+      const size = i % 37 === 0 ? 70_000 + i : (i * 131) % 900;
+      const data = randomBytes(size);
+      written.push(data);
+      log.append(i, i % 2 ? 'in' : 'out', i % 5 === 0 ? 'binary' : 'text', data, i % 3 ? `c${i % 4}` : undefined, i % 7 === 0 ? { closeCode: 4000 + i, rttMs: i / 10 } : undefined);
+    }
+    expect(log.memoryStats().bytes).toBeLessThanOrEqual(300_000);
+    const all = await log.page({ newest: false, limit: 10_000 });
+    expect(all.items.length).toBe(400);
+    all.items.forEach((e, i) => {
+      expect(e.seq).toBe(i + 1);
+      expect(e.data.equals(written[i]!)).toBe(true);
+      expect(e.clientId).toBe(i % 3 ? `c${i % 4}` : undefined);
+      expect(e.closeCode).toBe(i % 7 === 0 ? 4000 + i : undefined);
+    });
+    const newest = await log.page({ newest: true, limit: 3, beforeSeq: 120 });
+    expect(newest.items.map((e) => e.seq)).toEqual([117, 118, 119]);
+    expect(log.summaries(399, 400).map((s) => s.seq)).toEqual([399, 400]);
+    await log.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
