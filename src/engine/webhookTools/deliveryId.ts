@@ -20,12 +20,15 @@ export function deliveryIdOf(headers: HeaderPairs, body: Buffer, contentType: st
   const paddle = findHeader(headers, 'Paddle-Signature');
   const looksJson = (contentType ?? '').toLowerCase().includes('json') || (body.length > 0 && body[0] === 0x7b);
   // Parse only bodies that can hold such an id: this runs for every capture.
-  const candidate = body.includes('"evt_') || (paddle !== null && body.includes('"notification_id"'));
+  const slack = findHeader(headers, 'X-Slack-Signature');
+  const candidate = body.includes('"evt_') || (paddle !== null && body.includes('"notification_id"')) || (slack !== null && body.includes('"event_id"'));
   if (looksJson && candidate && body.length <= 8 * 1024 * 1024) {
     try {
       const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
       if (typeof parsed.id === 'string' && parsed.id.startsWith('evt_') && (stripe || parsed.object === 'event')) return `stripe:${parsed.id}`;
       if (paddle && typeof parsed.notification_id === 'string') return `paddle:${parsed.notification_id}`;
+      // Slack Events API retries (X-Slack-Retry-Num) repeat the envelope's event_id.
+      if (slack && typeof parsed.event_id === 'string') return `slack:${parsed.event_id}`;
     } catch {
       // Not JSON after all: no id.
     }

@@ -112,6 +112,7 @@ describe('delivery ids', () => {
     expect(deliveryIdOf([], Buffer.from('{"id":"evt_9"}'), 'application/json')).toBeNull();
     expect(deliveryIdOf([['Paddle-Signature', 'ts=1;h1=2']], Buffer.from('{"notification_id":"ntf_1"}'), 'application/json')).toBe('paddle:ntf_1');
     expect(deliveryIdOf([], Buffer.from('not json'), 'application/json')).toBeNull();
+    expect(deliveryIdOf([['X-Slack-Signature', 'v0=1']], Buffer.from('{"type":"event_callback","event_id":"Ev123"}'), 'application/json')).toBe('slack:Ev123');
   });
 });
 
