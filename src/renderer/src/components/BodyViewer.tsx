@@ -34,6 +34,8 @@ export function BodyViewer({
   truncatedNote,
   actions,
   onLoadAll,
+  loadProgress = null,
+  onCancelLoad,
 }: {
   bytes: Uint8Array;
   totalSize?: number;
@@ -43,6 +45,9 @@ export function BodyViewer({
   truncatedNote?: string | null;
   actions?: ReactNode;
   onLoadAll?: () => void;
+  /** 0–1 while the rest of the body is being fetched. */
+  loadProgress?: number | null;
+  onCancelLoad?: () => void;
 }) {
   const [decoded, setDecoded] = useState<Uint8Array | null>(null);
   useEffect(() => {
@@ -112,10 +117,23 @@ export function BodyViewer({
             {truncatedNote && partial && ' '}
             {partial && `Showing the first ${formatBytes(bytes.length)} of ${formatBytes(totalSize!)}.`}
           </span>
-          {partial && onLoadAll && (
-            <button type="button" className="btn small" onClick={onLoadAll}>
-              Load all
-            </button>
+          {partial && loadProgress !== null ? (
+            <>
+              <progress className="body-progress" max={1} value={loadProgress} aria-label="Loading the body" />
+              <span className="faint">{Math.round(loadProgress * 100)}%</span>
+              {onCancelLoad && (
+                <button type="button" className="btn small" onClick={onCancelLoad}>
+                  Cancel
+                </button>
+              )}
+            </>
+          ) : (
+            partial &&
+            onLoadAll && (
+              <button type="button" className="btn small" onClick={onLoadAll}>
+                Load all
+              </button>
+            )
           )}
         </div>
       )}

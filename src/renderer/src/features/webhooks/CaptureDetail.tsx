@@ -195,6 +195,8 @@ function BodyTab({ capture: c }: { capture: Capture }) {
       contentEncoding={header(c, 'content-encoding')}
       truncatedNote={c.bodyTruncated ? `The sender sent ${c.declaredLength !== null ? formatBytes(c.declaredLength) : 'more'}; the catcher kept the first ${formatBytes(c.bodySize)} (its body limit) and answered 413.` : null}
       onLoadAll={body.loading ? undefined : () => void loadAll()}
+      loadProgress={body.progress ?? null}
+      onCancelLoad={() => useWebhooks.getState().cancelFullBody()}
       actions={<CopyButton label="Copy body" what="Body" text={() => new TextDecoder().decode(body.bytes)} />}
     />
   );

@@ -18,6 +18,8 @@ export interface BodyState {
   bytes: Uint8Array;
   total: number;
   loading: boolean;
+  /** 0–1 while "Load all" runs, else null. */
+  progress?: number | null;
   error: string | null;
 }
 
@@ -53,7 +55,8 @@ interface WebhooksState {
   reloadCaptures(): Promise<void>;
   loadOlder(): Promise<void>;
   loadFullBody(): Promise<void>;
-  fetchWholeBody(id: string, total: number): Promise<Uint8Array>;
+  cancelFullBody(): void;
+  fetchWholeBody(id: string, total: number, onProgress?: (done: number) => boolean | void): Promise<Uint8Array>;
 }
 
 export const useWebhooks = create<WebhooksState>((set, get) => ({
@@ -161,16 +164,28 @@ export const useWebhooks = create<WebhooksState>((set, get) => ({
   async loadFullBody() {
     const body = get().body;
     if (!body || body.bytes.length >= body.total) return;
-    set({ body: { ...body, loading: true } });
+    const run = ++fullBodyRun;
+    set({ body: { ...body, loading: true, progress: body.bytes.length / body.total } });
+    const live = () => fullBodyRun === run && get().body?.id === body.id;
     try {
-      const bytes = await get().fetchWholeBody(body.id, body.total);
-      if (get().body?.id === body.id) set({ body: { ...body, bytes, loading: false } });
+      const bytes = await get().fetchWholeBody(body.id, body.total, (done) => {
+        if (!live()) return false;
+        const current = get().body!;
+        set({ body: { ...current, progress: done / body.total } });
+        return true;
+      });
+      if (live()) set({ body: { ...body, bytes, loading: false, progress: null } });
     } catch (err) {
-      if (get().body?.id === body.id) set({ body: { ...body, loading: false, error: errorText(err) } });
+      if (live()) set({ body: { ...body, loading: false, progress: null, error: errorText(err) } });
     }
   },
+  cancelFullBody() {
+    fullBodyRun++;
+    const body = get().body;
+    if (body) set({ body: { ...body, loading: false, progress: null } });
+  },
 
-  async fetchWholeBody(id, total) {
+  async fetchWholeBody(id, total, onProgress) {
     const chunk = 8 * 1024 * 1024;
     const out = new Uint8Array(total);
     let offset = 0;
@@ -180,12 +195,15 @@ export const useWebhooks = create<WebhooksState>((set, get) => ({
       if (part.length === 0) break;
       out.set(part.subarray(0, total - offset), offset);
       offset += part.length;
+      // The caller may stop us between ranges (cancelled, or the user moved on).
+      if (onProgress && onProgress(Math.min(offset, total)) === false) throw new Error('Cancelled');
     }
     return out.subarray(0, Math.min(offset, total));
   },
 }));
 
 let listToken = 0;
+let fullBodyRun = 0;
 let detailToken = 0;
 let reloadTimer: ReturnType<typeof setTimeout> | null = null;
 
