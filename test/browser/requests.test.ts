@@ -16,6 +16,22 @@ describe('requests UI', () => {
       req.setEncoding('utf8');
       req.on('data', (c: string) => (body += c));
       req.on('end', () => {
+        if (req.url === '/big') {
+          // 30 MB of JSON-ish text: the UI must fetch a first range, not the whole body.
+          const line = Buffer.from(`${JSON.stringify({ n: 1, text: 'lorem ipsum dolor sit amet '.repeat(3) })},\n`);
+          const count = Math.ceil((30 * 1024 * 1024) / line.length);
+          res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(line.length * count) });
+          let i = 0;
+          const pump = (): void => {
+            while (i < count) {
+              i++;
+              if (!res.write(line)) return void res.once('drain', pump);
+            }
+            res.end();
+          };
+          pump();
+          return;
+        }
         seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
         res.writeHead(201, 'Created', [['Content-Type', 'application/json'], ['X-Request-Id', 'req-42'], ['Set-Cookie', 'session=abc; Path=/; HttpOnly']]);
         res.end(JSON.stringify({ received: JSON.parse(body || 'null'), trace: req.headers['x-trace'] ?? null }));
@@ -91,5 +107,22 @@ describe('requests UI', () => {
     expect(await tabs.count()).toBe(2);
     await page.getByRole('button', { name: 'Close tab' }).last().click();
     await expect.poll(() => tabs.count()).toBe(1);
+  });
+
+  it('shows the first part of a 30 MB body without freezing, and offers to load more', async () => {
+    const { page } = app;
+    await page.getByRole('button', { name: 'New request' }).click();
+    await page.getByLabel('URL', { exact: true }).fill(`${base}/big`);
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => page.getByTestId('status-text').textContent(), { timeout: 30_000 }).toBe('200 OK');
+    await page.getByRole('tablist', { name: 'Response parts' }).getByRole('tab', { name: 'Body' }).click();
+    await expect.poll(() => page.locator('.body-note').textContent(), { timeout: 15_000 }).toMatch(/Showing the first 1(\.0)? MB of 30 MB/);
+    // The page answers quickly while the body is shown.
+    const t0 = Date.now();
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+    expect(Date.now() - t0).toBeLessThan(1000);
+    await page.getByRole('button', { name: 'Load all' }).click();
+    await expect.poll(() => page.locator('.body-note').textContent(), { timeout: 15_000 }).toMatch(/Showing the first 5(\.0)? MB of 30 MB/);
+    await app.screenshot('requests-big-body-1280x800-light');
   });
 });
