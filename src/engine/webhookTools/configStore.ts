@@ -220,6 +220,10 @@ export class ToolsConfigStore {
     return true;
   }
 
+  catcherIds(): string[] {
+    return Object.keys(this.data.catchers);
+  }
+
   remove(catcherId: string): void {
     this.ephemeral.delete(catcherId);
     this.live.delete(catcherId);

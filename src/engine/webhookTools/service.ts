@@ -204,6 +204,18 @@ export async function createWebhookToolsService(ctx: ServiceContext, deps: Webho
   };
   deps.catcher.setHooks(hooks);
 
+  // CLI `catch` runs use catchers that are not saved; their settings stay while their captures do
+  // (so `captures replay --resign` finds the secret) and are dropped once those are gone.
+  void track(
+    (async () => {
+      for (const id of store.catcherIds()) {
+        if (closed || deps.catcher.catcherExists(id)) continue;
+        const page = await deps.catcher.listPage({ catcherId: id, limit: 1 }).catch(() => null);
+        if (page && page.length === 0 && !closed) store.remove(id);
+      }
+    })(),
+  );
+
   async function requireCatcher(id: string): Promise<void> {
     if (!deps.catcher.catcherExists(id)) throw new SwitchboardError('NOT_FOUND', `No catcher with id ${id}.`);
   }
