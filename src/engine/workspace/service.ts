@@ -93,7 +93,7 @@ export async function createWorkspaceService(ctx: ServiceContext, deps: Workspac
   let jar = new WorkspaceCookieJar(path.join(base, 'jars', 'default.json'), emitCookies);
 
   const need = (): Workspace => {
-    if (!ws) throw new SwitchboardError('NOT_FOUND', 'No workspace is open. Open a folder as a workspace first.');
+    if (!ws) throw new SwitchboardError('WORKSPACE_NOT_OPEN', 'No workspace is open. Open a folder as a workspace first.');
     return ws;
   };
   const active = (): string | null => (ws ? (state.active[ws.dir] ?? null) : null);

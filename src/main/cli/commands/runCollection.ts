@@ -138,7 +138,7 @@ export async function runCollectionCommand(argv: string[]): Promise<number> {
             url: req.spec.url,
             status: null,
             timeMs: null,
-            error: { code: 'VALIDATION_FAILED', message: `unresolved variables: ${check.unresolved.map((v) => `{{${v}}}`).join(', ')} (not sent)` },
+            error: { code: 'VARIABLES_UNRESOLVED', message: `unresolved variables: ${check.unresolved.map((v) => `{{${v}}}`).join(', ')} (not sent)` },
           };
         } else {
           const started = performance.now();
