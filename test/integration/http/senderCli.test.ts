@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes, createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBody, startHttp, type Started } from './servers';
+import { createEngine } from '../../../src/engine';
 
 const BIN = fileURLToPath(new URL('../../../bin/switchboard.js', import.meta.url));
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sb-cli-send-'));
@@ -102,5 +103,18 @@ describe('switchboard send', () => {
     expect(plain.stderr).toContain('HTTP_CONNECTION_REFUSED');
     const bad = await cli(['--timeout', 'soon', s.url]);
     expect(bad.code).toBe(2);
+  });
+
+  it('still sends when another Switchboard holds the data directory', async () => {
+    const held = await createEngine({ dataDir, door: 'test' });
+    try {
+      const r = await cli([`${s.url}/while-locked`]);
+      expect(r.code).toBe(0);
+      expect(r.stdout.toString()).toBe('hello GET');
+      expect(seen.at(-1)!.url).toBe('/while-locked');
+      expect(r.stderr).toContain('without recording history');
+    } finally {
+      await held.close();
+    }
   });
 });

@@ -1,7 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createEngine } from '../../../engine';
-import { toErrorShape } from '../../../shared/errors';
+import { isErrorShape, toErrorShape } from '../../../shared/errors';
+import type { Engine } from '../../../engine';
 import type { KeyValue, RequestBody, RequestSpecInput, ResponseRecord } from '../../../shared/model/http';
 import { resolveDataDir } from '../../dataDir';
 
@@ -132,7 +135,18 @@ export async function sendCommand(argv: string[]): Promise<number> {
     },
   };
 
-  const engine = await createEngine({ dataDir: resolveDataDir(o['data-dir']), door: 'cli' });
+  let engine: Engine;
+  let scratch: string | null = null;
+  try {
+    engine = await createEngine({ dataDir: resolveDataDir(o['data-dir']), door: 'cli' });
+  } catch (err) {
+    // The desktop app or `serve` holds the data directory: still send, from a scratch engine
+    // (this send then is not added to that directory's history).
+    if (!(isErrorShape(err) && err.code === 'STORE_LOCKED')) throw err;
+    scratch = mkdtempSync(path.join(os.tmpdir(), 'switchboard-send-'));
+    if (o.verbose || !o.json) process.stderr.write(`switchboard send: ${err.message} Sending without recording history.\n`);
+    engine = await createEngine({ dataDir: scratch, door: 'cli' });
+  }
   try {
     let r: ResponseRecord;
     try {
@@ -185,6 +199,7 @@ export async function sendCommand(argv: string[]): Promise<number> {
     return o.fail && r.status >= 400 ? 22 : 0;
   } finally {
     await engine.close();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
 }
 
