@@ -125,4 +125,24 @@ describe('requests UI', () => {
     await expect.poll(() => page.locator('.body-note').textContent(), { timeout: 15_000 }).toMatch(/Showing the first 5(\.0)? MB of 30 MB/);
     await app.screenshot('requests-big-body-1280x800-light');
   });
+
+  it('looks right in the dark theme at 1920×1080', async () => {
+    const dark = await openApp({ viewport: { width: 1920, height: 1080 }, colorScheme: 'dark' });
+    try {
+      const { page } = dark;
+      await page.getByRole('button', { name: 'Requests', exact: true }).click();
+      await page.getByLabel('Method', { exact: true }).fill('PUT');
+      await page.getByLabel('URL', { exact: true }).fill(`${base}/orders/42?expand=items&currency=eur`);
+      await page.getByRole('tab', { name: /Body/ }).click();
+      await page.getByLabel('Body kind').selectOption('json');
+      await page.locator('.rq-body .cm-content').click();
+      await page.keyboard.type('{"status":"shipped"}');
+      await page.keyboard.press('Control+Enter');
+      await expect.poll(() => page.getByTestId('status-text').textContent(), { timeout: 15_000 }).toBe('201 Created');
+      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+      await dark.screenshot('requests-put-1920x1080-dark');
+    } finally {
+      await dark.close();
+    }
+  });
 });

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { methodClass } from '../../components/Badges';
 import { isMac, shortcutLabel } from '../../components/format';
 import { Icon } from '../../components/Icon';
+import { MiddleEllipsis } from '../../components/MiddleEllipsis';
 import { SplitPane } from '../../components/SplitPane';
 import { useShortcut } from '../../components/shortcuts';
 import { RequestBar } from './RequestBar';
@@ -39,7 +40,7 @@ function RequestTabs() {
             onAuxClick={(e) => e.button === 1 && closeTab(t.id)}
           >
             <span className={`rq-tab-method ${methodClass(t.spec.method)}`}>{t.spec.method || '?'}</span>
-            <span className="truncate">{t.spec.name || tabTitle(t.spec.url)}</span>
+            <MiddleEllipsis className="rq-tab-title" text={t.spec.name || tabTitle(t.spec.url)} />
             {t.sending && <span className="rq-tab-busy" aria-label="sending" />}
           </button>
           <button type="button" className="icon-btn rq-tab-close" aria-label="Close tab" title={`Close (${shortcutLabel('W')})`} onClick={() => closeTab(t.id)}>
