@@ -20,14 +20,21 @@ export class FrameBatcher {
   private pending = new Map<string, Pending>();
   private dirtyClients = new Map<string, () => WsServerClient>();
   private touched = new Map<string, () => void>();
+  /** The pending batch touched last (valid until the next flush or forget). */
+  private last: Pending | null = null;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly emit: (event: EngineEvent) => void) {}
 
   add(log: FrameLog, seq: number): void {
-    const p = this.pending.get(log.id);
+    // Floods come from one log at a time: skip the map lookup for a repeat.
+    let p = this.last !== null && this.last.log === log ? this.last : this.pending.get(log.id);
     if (p) p.lastSeq = seq;
-    else this.pending.set(log.id, { log, firstSeq: seq, lastSeq: seq });
+    else {
+      p = { log, firstSeq: seq, lastSeq: seq };
+      this.pending.set(log.id, p);
+    }
+    this.last = p;
     if (this.timer === null) this.schedule();
   }
 
@@ -39,6 +46,7 @@ export class FrameBatcher {
 
   /** Run `fn` once at the next flush (a connection's or server's counters moved). */
   touch(key: string, fn: () => void): void {
+    if (this.touched.get(key) === fn) return;
     this.touched.set(key, fn);
     this.schedule();
   }
@@ -58,6 +66,7 @@ export class FrameBatcher {
     if (this.pending.size > 0) {
       const batches = this.pending;
       this.pending = new Map();
+      this.last = null;
       for (const [logId, p] of batches) {
         const frames = p.log.summaries(Math.max(p.firstSeq, p.lastSeq - MAX_FRAMES_PER_EVENT + 1), p.lastSeq);
         const skipped = p.lastSeq - p.firstSeq + 1 - frames.length;
@@ -79,6 +88,7 @@ export class FrameBatcher {
   /** Drops pending frames of a log (cleared or removed). */
   forget(logId: string): void {
     this.pending.delete(logId);
+    this.last = null;
     this.touched.delete(logId);
   }
 

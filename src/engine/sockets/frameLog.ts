@@ -36,8 +36,9 @@ export interface PageQuery extends Omit<WsLogFilter, 'logId'> {
 
 /** Payloads above this are kept by reference instead of being copied into the arena. */
 const BIG_FRAME = 64 * 1024;
-const DIR_INDEX = new Map(DIRECTIONS.map((d, i) => [d, i]));
-const KIND_INDEX = new Map(KINDS.map((k, i) => [k, i]));
+// Plain objects, not Maps: property loads with inline caches are cheapest on the per-frame path.
+const DIR_CODE = Object.fromEntries(DIRECTIONS.map((d, i) => [d, i << 4])) as Record<WsDirection, number>;
+const KIND_CODE = Object.fromEntries(KINDS.map((k, i) => [k, i])) as Record<WsEntryKind, number>;
 
 /**
  * The log of one connection or server. Recording a frame is on every message's path, so the
@@ -106,7 +107,7 @@ export class FrameLog {
     const seq = ++this.lastSeq;
     if (i === 0) this.firstSeq = seq;
     this.times[i] = time;
-    this.codes[i] = ((DIR_INDEX.get(direction) ?? 2) << 4) | (KIND_INDEX.get(kind) ?? 5) | (isBig ? 0x80 : 0);
+    this.codes[i] = DIR_CODE[direction] | KIND_CODE[kind] | (isBig ? 0x80 : 0);
     this.offs[i] = this.used;
     this.lens[i] = len;
     if (isBig) {
