@@ -1,4 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { openApp, type AppSession } from './harness';
@@ -117,5 +120,17 @@ describe('WebSockets UI', () => {
     await page.keyboard.type('marco');
     await page.keyboard.press('Control+Enter');
     await expect.poll(() => page.locator('.ws-row.ws-dir-in.ws-row-text').count(), { timeout: 10_000 }).toBe(1);
+
+    // Binary from a file: its bytes go out as one binary message and come back.
+    const file = join(mkdtempSync(join(tmpdir(), 'sb-ws-file-')), 'frame.bin');
+    writeFileSync(file, Buffer.from([0xca, 0xfe, 0xba, 0xbe, 0x00, 0x01]));
+    await page.getByLabel('Message format').selectOption('file');
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(file);
+    await page.keyboard.press('Control+Enter');
+    const binIn = page.locator('.ws-row.ws-dir-in.ws-row-binary');
+    await expect.poll(() => binIn.count(), { timeout: 10_000 }).toBe(1);
+    expect(await binIn.first().textContent()).toContain('ca fe ba be 00 01');
   });
 });

@@ -14,7 +14,12 @@ const FORMATS: Array<[ComposerFormat, string]> = [
   ['json', 'JSON'],
   ['hex', 'Binary (hex)'],
   ['base64', 'Binary (base64)'],
+  ['file', 'Binary (file)'],
 ];
+
+function toMessage(v: ComposerState): WsMessage {
+  return v.format === 'file' ? { format: 'file', path: v.text.trim() } : { format: v.format, data: v.text };
+}
 
 /** The message editor: text, validated JSON, hex or base64, a saved-message library, Ctrl/Cmd+Enter sends. */
 export function Composer({
@@ -39,7 +44,7 @@ export function Composer({
   const [saved, setSaved] = useState<WsSavedMessage[]>([]);
   const [naming, setNaming] = useState<string | null>(null);
   const key = libraryUrl ? savedLibraryKey(libraryUrl) : null;
-  const problem = value.text === '' && value.format !== 'text' ? null : validateWsMessage(value.format, value.text);
+  const problem = value.format === 'file' || (value.text === '' && value.format !== 'text') ? null : validateWsMessage(value.format, value.text);
 
   useEffect(() => {
     if (!key) return setSaved([]);
@@ -53,7 +58,8 @@ export function Composer({
     };
   }, [key]);
 
-  const send = async (message: WsMessage = { format: value.format, data: value.text }) => {
+  const send = async (message: WsMessage = toMessage(value)) => {
+    if (message.format === 'file' && !message.path) return toast.error('Type the path of the file to send.');
     if (disabled || sending) return;
     const p = message.format === 'file' ? null : validateWsMessage(message.format, message.data);
     if (p) return toast.error(p);
@@ -69,10 +75,11 @@ export function Composer({
   useShortcut('mod+enter', () => void send(), !disabled);
 
   const saveAs = async (name: string) => {
-    if (!key || !name.trim()) return;
+    if (!key || !name.trim() || value.format === 'file') return;
+    const format = value.format;
     try {
       const id = `m${Date.now().toString(36)}`;
-      setSaved(await engine().invoke('ws.saved.put', { key, message: { id, name: name.trim(), format: value.format, data: value.text } }));
+      setSaved(await engine().invoke('ws.saved.put', { key, message: { id, name: name.trim(), format, data: value.text } }));
       setNaming(null);
       toast.success(`Saved "${name.trim()}"`);
     } catch (err) {
@@ -109,7 +116,7 @@ export function Composer({
             {problem ?? (disabled ? disabledReason : '')}
           </span>
           <span className="grow" />
-          {key && naming === null && (
+          {key && naming === null && value.format !== 'file' && (
             <button type="button" className="btn small" disabled={!value.text || !!problem} onClick={() => setNaming('')}>
               Save
             </button>
@@ -145,7 +152,7 @@ export function Composer({
             readOnly={false}
             wrap
             onChange={(text) => onChange({ ...value, text })}
-            placeholder={value.format === 'hex' ? 'de ad be ef' : value.format === 'base64' ? '3q2+7w==' : value.format === 'json' ? '{"type":"hello"}' : 'Message'}
+            placeholder={value.format === 'file' ? 'Path of a file on this machine, e.g. /tmp/frame.bin (sent as one binary message)' : value.format === 'hex' ? 'de ad be ef' : value.format === 'base64' ? '3q2+7w==' : value.format === 'json' ? '{"type":"hello"}' : 'Message'}
             ariaLabel="Message to send"
           />
         </div>

@@ -46,7 +46,8 @@ export interface ServerDraft {
   rules: WsReplyRuleInput[];
 }
 
-export type ComposerFormat = 'text' | 'json' | 'hex' | 'base64';
+/** 'file' sends the bytes of a file on the engine's machine, named by its path. */
+export type ComposerFormat = 'text' | 'json' | 'hex' | 'base64' | 'file';
 
 export interface ComposerState {
   format: ComposerFormat;
