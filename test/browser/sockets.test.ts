@@ -40,14 +40,14 @@ describe('WebSockets UI', () => {
     await expect.poll(() => page.getByTestId('ws-status').textContent(), { timeout: 15_000 }).toContain('Connected');
 
     await page.getByLabel('Message format').selectOption('json');
-    const editor = page.locator('.ws-composer-editor .cm-content');
+    const editor = page.locator('.sk-composer-editor .cm-content');
     await editor.click();
     await page.keyboard.type('{"hello":"world","n":1}');
     await page.keyboard.press('Control+Enter');
-    const incoming = page.locator('.ws-row.ws-dir-in.ws-row-text');
+    const incoming = page.locator('.sk-row.sk-dir-in.sk-row-text');
     await expect.poll(() => incoming.count(), { timeout: 10_000 }).toBe(1);
     expect(await incoming.first().textContent()).toContain('{"hello":"world","n":1}');
-    expect(await page.locator('.ws-row.ws-dir-out.ws-row-text').count()).toBe(1);
+    expect(await page.locator('.sk-row.sk-dir-out.sk-row-text').count()).toBe(1);
 
     await incoming.first().click();
     await expect.poll(() => page.getByTestId('ws-frame-detail').textContent()).toContain('"hello": "world"');
@@ -56,12 +56,12 @@ describe('WebSockets UI', () => {
     await editor.click();
     await page.keyboard.press('Control+A');
     await page.keyboard.type('{oops');
-    await expect.poll(() => page.locator('.ws-composer-problem.bad').textContent()).toContain('Not valid JSON');
+    await expect.poll(() => page.locator('.sk-composer-problem.bad').textContent()).toContain('Not valid JSON');
 
     // Handshake panel shows what was sent and answered.
     await page.getByRole('tab', { name: /Handshake/ }).click();
-    await expect.poll(() => page.locator('.ws-handshake').textContent()).toContain('101');
-    expect(await page.locator('.ws-handshake').textContent()).toContain('Sec-WebSocket-Key');
+    await expect.poll(() => page.locator('.sk-handshake').textContent()).toContain('101');
+    expect(await page.locator('.sk-handshake').textContent()).toContain('Sec-WebSocket-Key');
     await app.screenshot('sockets-client');
 
     await page.getByRole('button', { name: 'Disconnect' }).click();
@@ -89,18 +89,18 @@ describe('WebSockets UI', () => {
     await expect.poll(() => page.getByTestId('ws-server-client').count(), { timeout: 10_000 }).toBe(1);
 
     client.send('hello server');
-    await expect.poll(() => page.locator('.ws-row.ws-dir-in.ws-row-text').count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => page.locator('.sk-row.sk-dir-in.sk-row-text').count(), { timeout: 10_000 }).toBe(1);
     // A new server echoes by default.
     await expect.poll(() => got, { timeout: 10_000 }).toEqual(['hello server']);
 
-    const editor = page.locator('.ws-composer-editor .cm-content');
+    const editor = page.locator('.sk-composer-editor .cm-content');
     await editor.click();
     await page.keyboard.type('news for everyone');
     await page.getByRole('button', { name: 'Broadcast', exact: true }).click();
     await expect.poll(() => got, { timeout: 10_000 }).toEqual(['hello server', 'news for everyone']);
 
     await page.getByTestId('ws-server-client').first().getByRole('button', { name: /c1/ }).click();
-    await expect.poll(() => page.locator('.ws-client-info').textContent()).toContain('browser-test');
+    await expect.poll(() => page.locator('.sk-client-info').textContent()).toContain('browser-test');
     await app.screenshot('sockets-server');
     await page.getByRole('button', { name: 'Kick…' }).click();
     await page.getByLabel('Close code').fill('4001');
@@ -115,11 +115,11 @@ describe('WebSockets UI', () => {
     await page.getByRole('button', { name: 'Connection', exact: true }).click();
     await page.getByRole('button', { name: 'Start a local echo server and connect' }).click();
     await expect.poll(() => page.getByTestId('ws-status').textContent(), { timeout: 15_000 }).toContain('Connected');
-    const editor = page.locator('.ws-composer-editor .cm-content');
+    const editor = page.locator('.sk-composer-editor .cm-content');
     await editor.click();
     await page.keyboard.type('marco');
     await page.keyboard.press('Control+Enter');
-    await expect.poll(() => page.locator('.ws-row.ws-dir-in.ws-row-text').count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => page.locator('.sk-row.sk-dir-in.sk-row-text').count(), { timeout: 10_000 }).toBe(1);
 
     // Binary from a file: its bytes go out as one binary message and come back.
     const file = join(mkdtempSync(join(tmpdir(), 'sb-ws-file-')), 'frame.bin');
@@ -129,7 +129,7 @@ describe('WebSockets UI', () => {
     await page.keyboard.press('Control+A');
     await page.keyboard.type(file);
     await page.keyboard.press('Control+Enter');
-    const binIn = page.locator('.ws-row.ws-dir-in.ws-row-binary');
+    const binIn = page.locator('.sk-row.sk-dir-in.sk-row-binary');
     await expect.poll(() => binIn.count(), { timeout: 10_000 }).toBe(1);
     expect(await binIn.first().textContent()).toContain('ca fe ba be 00 01');
   });

@@ -49,8 +49,8 @@ function StatusLine({ conn }: { conn: WsConnectionState | null }) {
   if (!conn) return <span className="faint">Not connected</span>;
   const hs = conn.handshake;
   return (
-    <span className="ws-status-line" data-testid="ws-status">
-      <span className={`ws-dot ${dotClass(conn.status)}`} />
+    <span className="sk-status-line" data-testid="ws-status">
+      <span className={`sk-dot ${dotClass(conn.status)}`} />
       <strong>{statusWords(conn.status)}</strong>
       {conn.status === 'open' && hs?.protocol && <span className="faint">subprotocol {hs.protocol}</span>}
       {conn.status === 'open' && hs?.durationMs !== null && hs?.durationMs !== undefined && <span className="faint">handshake {formatDuration(hs.durationMs)}</span>}
@@ -71,7 +71,7 @@ function StatusLine({ conn }: { conn: WsConnectionState | null }) {
           {conn.close.reason ? ` — “${conn.close.reason}”` : ''} ({conn.close.initiatedBy === 'us' ? 'closed by you' : conn.close.initiatedBy === 'peer' ? 'closed by the server' : 'connection dropped'})
         </span>
       )}
-      {conn.error && conn.status !== 'open' && <span className="ws-error-text">{conn.error.message}</span>}
+      {conn.error && conn.status !== 'open' && <span className="sk-error-text">{conn.error.message}</span>}
     </span>
   );
 }
@@ -80,7 +80,7 @@ function Handshake({ conn }: { conn: WsConnectionState | null }) {
   const hs = conn?.handshake;
   if (!hs) return <div className="empty faint">Connect to see the handshake: the request sent and the server's answer.</div>;
   return (
-    <div className="ws-handshake">
+    <div className="sk-handshake">
       <section>
         <h4>
           Request <span className="mono faint">{hs.requestLine || `GET ${hs.url}`}</span>
@@ -90,7 +90,7 @@ function Handshake({ conn }: { conn: WsConnectionState | null }) {
       <section>
         <h4>
           Response{' '}
-          <span className={`mono ${hs.status === 101 ? 'ok-text' : 'ws-error-text'}`}>
+          <span className={`mono ${hs.status === 101 ? 'ok-text' : 'sk-error-text'}`}>
             {hs.status ?? '—'} {hs.statusText}
           </span>
           {hs.protocol && <span className="faint"> · subprotocol {hs.protocol}</span>}
@@ -98,7 +98,7 @@ function Handshake({ conn }: { conn: WsConnectionState | null }) {
         </h4>
         <KeyValueView pairs={hs.responseHeaders} emptyText="No response" copyWhat="Header" />
         {hs.failedBody && (
-          <div className="ws-failed-body">
+          <div className="sk-failed-body">
             <div className="row">
               <strong>Body the server answered</strong>
               <span className="faint">
@@ -117,7 +117,7 @@ function Handshake({ conn }: { conn: WsConnectionState | null }) {
 function Options({ draft, onChange }: { draft: ClientDraft; onChange: (d: ClientDraft) => void }) {
   const num = (v: string, fallback: number) => (Number.isFinite(Number(v)) && v !== '' ? Number(v) : fallback);
   return (
-    <div className="ws-form ws-form-grid">
+    <div className="sk-form sk-form-grid">
       <label>
         Subprotocols <span className="faint">(comma-separated, in order of preference)</span>
         <input className="input mono" placeholder="graphql-transport-ws, v2.chat" value={draft.protocols} onChange={(e) => onChange({ ...draft, protocols: e.target.value })} aria-label="Subprotocols" />
@@ -177,7 +177,7 @@ function EchoSuggestion({ tab }: { tab: ClientTab }) {
     }
   };
   return (
-    <div className="empty ws-suggest">
+    <div className="empty sk-suggest">
       <h3>Talk to any WebSocket server</h3>
       <p>Type a ws:// or wss:// URL above and press Connect. Nothing to talk to yet? Start an echo server on this machine: it sends back every message.</p>
       <button type="button" className="btn primary" disabled={busy} onClick={() => void start()}>
@@ -231,9 +231,9 @@ export function ClientView({ tab }: { tab: ClientTab }) {
   };
 
   return (
-    <div className="ws-view" data-testid="ws-client">
+    <div className="sk-view" data-testid="ws-client">
       <form
-        className="ws-connect-bar"
+        className="sk-connect-bar"
         onSubmit={(e) => {
           e.preventDefault();
           if (live) void close();
@@ -242,7 +242,7 @@ export function ClientView({ tab }: { tab: ClientTab }) {
       >
         <input
           ref={urlRef}
-          className="input mono ws-url"
+          className="input mono sk-url"
           placeholder="ws://localhost:8080/socket"
           aria-label="WebSocket URL"
           title={`URL (${shortcutLabel('L')})`}
@@ -268,10 +268,10 @@ export function ClientView({ tab }: { tab: ClientTab }) {
           </button>
         )}
       </form>
-      <div className="ws-status">
+      <div className="sk-status">
         <StatusLine conn={conn} />
       </div>
-      <div className="ws-split">
+      <div className="sk-split">
         <SplitPane
           storageKey="sockets.client.settings"
           direction="vertical"
@@ -279,7 +279,7 @@ export function ClientView({ tab }: { tab: ClientTab }) {
           min={90}
           max={600}
           first={
-            <div className="ws-settings">
+            <div className="sk-settings">
               <Tabs<Section>
                 items={[
                   { key: 'headers', label: 'Headers', badge: draft.headers.filter((h) => h.enabled && h.key).length || undefined },
@@ -291,7 +291,7 @@ export function ClientView({ tab }: { tab: ClientTab }) {
                 size="small"
                 ariaLabel="Connection settings"
               />
-              <div className="ws-settings-body">
+              <div className="sk-settings-body">
                 {section === 'headers' && <KeyValueEditor rows={draft.headers} onChange={(headers) => setDraft({ ...draft, headers })} keyPlaceholder="Header" ariaLabel="Request headers" />}
                 {section === 'options' && <Options draft={draft} onChange={setDraft} />}
                 {section === 'handshake' && <Handshake conn={conn} />}

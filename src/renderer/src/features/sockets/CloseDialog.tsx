@@ -40,7 +40,7 @@ export function CloseDialog({
         </>
       }
     >
-      <div className="ws-form">
+      <div className="sk-form">
         <label>
           Close code
           <input className={`input ${codeOk ? '' : 'invalid'}`} list="ws-close-codes" value={code} onChange={(e) => setCode(e.target.value)} aria-label="Close code" />

@@ -92,9 +92,9 @@ export function Composer({
   };
 
   return (
-    <div className="ws-composer">
-      <div className="ws-composer-main">
-        <div className="ws-composer-bar">
+    <div className="sk-composer">
+      <div className="sk-composer-main">
+        <div className="sk-composer-bar">
           <select className="select" aria-label="Message format" value={value.format} onChange={(e) => onChange({ ...value, format: e.target.value as ComposerFormat })}>
             {FORMATS.map(([f, label]) => (
               <option key={f} value={f}>
@@ -112,7 +112,7 @@ export function Composer({
               Format
             </button>
           )}
-          <span className={`ws-composer-problem ${problem ? 'bad' : ''}`} role={problem ? 'alert' : undefined}>
+          <span className={`sk-composer-problem ${problem ? 'bad' : ''}`} role={problem ? 'alert' : undefined}>
             {problem ?? (disabled ? disabledReason : '')}
           </span>
           <span className="grow" />
@@ -145,7 +145,7 @@ export function Composer({
             <Icon name="send" size={14} /> {sendLabel}
           </button>
         </div>
-        <div className="ws-composer-editor">
+        <div className="sk-composer-editor">
           <CodeView
             value={value.text}
             language={value.format === 'json' ? 'json' : 'text'}
@@ -158,12 +158,12 @@ export function Composer({
         </div>
       </div>
       {key && (
-        <div className="ws-saved" aria-label="Saved messages">
-          <div className="ws-saved-title faint">Saved messages</div>
-          {saved.length === 0 && <div className="ws-saved-empty faint">Save a message to send it again with one click.</div>}
+        <div className="sk-saved" aria-label="Saved messages">
+          <div className="sk-saved-title faint">Saved messages</div>
+          {saved.length === 0 && <div className="sk-saved-empty faint">Save a message to send it again with one click.</div>}
           {saved.map((m) => (
-            <div key={m.id} className="ws-saved-item">
-              <button type="button" className="ws-saved-name truncate" title={`Load "${m.name}" into the editor`} onClick={() => onChange({ format: m.format, text: m.data })}>
+            <div key={m.id} className="sk-saved-item">
+              <button type="button" className="sk-saved-name truncate" title={`Load "${m.name}" into the editor`} onClick={() => onChange({ format: m.format, text: m.data })}>
                 {m.name}
               </button>
               <button type="button" className="icon-btn" title={`Send "${m.name}"`} aria-label={`Send ${m.name}`} disabled={disabled} onClick={() => void send({ format: m.format, data: m.data })}>

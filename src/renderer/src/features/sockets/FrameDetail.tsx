@@ -33,9 +33,9 @@ export function FrameDetail({ summary, frame }: { summary: WsFrameSummary | null
   ];
   const active = items.some((i) => i.key === mode) ? mode : items[0]!.key;
   return (
-    <div className="ws-detail" data-testid="ws-frame-detail">
-      <div className="ws-detail-meta">
-        <span className={`ws-kind ws-kind-${summary.kind}`}>{KIND_LABEL[summary.kind]}</span>
+    <div className="sk-detail" data-testid="ws-frame-detail">
+      <div className="sk-detail-meta">
+        <span className={`sk-kind sk-kind-${summary.kind}`}>{KIND_LABEL[summary.kind]}</span>
         <span>{summary.direction === 'in' ? 'received' : summary.direction === 'out' ? 'sent' : ''}</span>
         <span title={new Date(summary.time).toISOString()}>{formatTimestamp(new Date(summary.time).toISOString())}</span>
         <span>{formatBytes(summary.size)}</span>
@@ -51,7 +51,7 @@ export function FrameDetail({ summary, frame }: { summary: WsFrameSummary | null
         {frame && <CopyButton text={() => (textual ? text : frame.dataBase64)} what={textual ? 'Message' : 'Base64'} />}
       </div>
       <Tabs items={items} active={active} onChange={setChosen} size="small" ariaLabel="Message view" />
-      <div className="ws-detail-body">
+      <div className="sk-detail-body">
         {!frame ? (
           <div className="empty">Loading…</div>
         ) : active === 'hex' ? (

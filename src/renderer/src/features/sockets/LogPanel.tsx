@@ -19,18 +19,18 @@ function timeOf(ms: number): string {
 
 function Row({ f, showClient }: { f: WsFrameSummary; showClient: boolean }) {
   return (
-    <div className={`ws-row ws-dir-${f.direction} ws-row-${f.kind}`} data-testid="ws-row">
-      <span className="ws-arrow" aria-label={f.direction === 'in' ? 'received' : f.direction === 'out' ? 'sent' : 'note'}>
+    <div className={`sk-row sk-dir-${f.direction} sk-row-${f.kind}`} data-testid="ws-row">
+      <span className="sk-arrow" aria-label={f.direction === 'in' ? 'received' : f.direction === 'out' ? 'sent' : 'note'}>
         {arrow(f)}
       </span>
-      <span className="ws-time mono faint" title={new Date(f.time).toISOString()}>
+      <span className="sk-time mono faint" title={new Date(f.time).toISOString()}>
         {timeOf(f.time)}
       </span>
-      {showClient && <span className="ws-client mono faint">{f.clientId ?? ''}</span>}
-      <span className={`ws-kind ws-kind-${f.kind}`}>{KIND_LABEL[f.kind]}</span>
-      <span className="ws-preview mono truncate">{frameLine(f)}</span>
-      {f.rttMs !== undefined && <span className="ws-rtt faint">{f.rttMs} ms</span>}
-      <span className="ws-size faint">{f.kind === 'info' || f.kind === 'error' ? '' : formatBytes(f.size)}</span>
+      {showClient && <span className="sk-client mono faint">{f.clientId ?? ''}</span>}
+      <span className={`sk-kind sk-kind-${f.kind}`}>{KIND_LABEL[f.kind]}</span>
+      <span className="sk-preview mono truncate">{frameLine(f)}</span>
+      {f.rttMs !== undefined && <span className="sk-rtt faint">{f.rttMs} ms</span>}
+      <span className="sk-size faint">{f.kind === 'info' || f.kind === 'error' ? '' : formatBytes(f.size)}</span>
     </div>
   );
 }
@@ -59,12 +59,12 @@ export function LogPanel({ logId, showClient = false, actions }: { logId: string
   };
 
   return (
-    <div className="ws-log">
-      <div className="pane-header ws-log-toolbar">
-        <label className="ws-filter">
+    <div className="sk-log">
+      <div className="pane-header sk-log-toolbar">
+        <label className="sk-filter">
           <Icon name="search" size={14} />
           <input
-            className="ws-filter-input"
+            className="sk-filter-input"
             placeholder="Filter messages"
             aria-label="Filter messages"
             value={log.filter.text}
@@ -103,7 +103,7 @@ export function LogPanel({ logId, showClient = false, actions }: { logId: string
           <Icon name="trash" />
         </button>
       </div>
-      <div className="ws-log-meta faint">
+      <div className="sk-log-meta faint">
         <span>
           {log.frames.length < log.total ? `${log.frames.length.toLocaleString()} of ${log.total.toLocaleString()}` : log.total.toLocaleString()} message
           {log.total === 1 ? '' : 's'}
@@ -113,9 +113,9 @@ export function LogPanel({ logId, showClient = false, actions }: { logId: string
             Load older
           </button>
         )}
-        {log.error && <span className="ws-error-text">{log.error}</span>}
+        {log.error && <span className="sk-error-text">{log.error}</span>}
       </div>
-      <div className="ws-log-body">
+      <div className="sk-log-body">
         <SplitPane
           storageKey="sockets.log"
           fraction

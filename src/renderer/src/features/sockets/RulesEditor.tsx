@@ -39,13 +39,13 @@ function regexProblem(m: WsReplyMatch): string | null {
 export function RulesEditor({ rules, onChange }: { rules: WsReplyRuleInput[]; onChange: (rules: WsReplyRuleInput[]) => void }) {
   const update = (i: number, patch: Partial<WsReplyRuleInput>) => onChange(rules.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   return (
-    <div className="ws-rules">
+    <div className="sk-rules">
       {rules.length === 0 && <p className="faint">No rules. Add one to answer matching messages automatically (the first matching rule answers; echo applies when none does).</p>}
       {rules.map((r, i) => {
         const m = r.match;
         const problem = regexProblem(m);
         return (
-          <div key={r.id} className={`ws-rule ${r.enabled === false ? 'disabled' : ''}`} data-testid="ws-rule">
+          <div key={r.id} className={`sk-rule ${r.enabled === false ? 'disabled' : ''}`} data-testid="ws-rule">
             <div className="row">
               <input type="checkbox" aria-label="Rule enabled" checked={r.enabled !== false} onChange={(e) => update(i, { enabled: e.target.checked })} />
               <select className="select" aria-label="When" value={m.type} onChange={(e) => update(i, { match: defaultMatch(e.target.value as WsReplyMatch['type']) })}>
@@ -61,7 +61,7 @@ export function RulesEditor({ rules, onChange }: { rules: WsReplyRuleInput[]; on
               {m.type === 'regex' && (
                 <>
                   <input className={`input mono grow ${problem ? 'invalid' : ''}`} placeholder="^subscribe (\w+)$" aria-label="Regex" title={problem ?? ''} value={m.pattern} onChange={(e) => update(i, { match: { ...m, pattern: e.target.value } })} />
-                  <input className="input mono ws-flags" placeholder="flags" aria-label="Regex flags" value={m.flags ?? ''} onChange={(e) => update(i, { match: { ...m, flags: e.target.value.replace(/[^imsu]/g, '') } })} />
+                  <input className="input mono sk-flags" placeholder="flags" aria-label="Regex flags" value={m.flags ?? ''} onChange={(e) => update(i, { match: { ...m, flags: e.target.value.replace(/[^imsu]/g, '') } })} />
                 </>
               )}
               {m.type === 'jsonField' && (
@@ -81,7 +81,7 @@ export function RulesEditor({ rules, onChange }: { rules: WsReplyRuleInput[]; on
               </button>
             </div>
             <div className="row">
-              <span className="faint ws-rule-then">reply</span>
+              <span className="faint sk-rule-then">reply</span>
               <input
                 className="input mono grow"
                 aria-label="Reply template"
@@ -95,11 +95,11 @@ export function RulesEditor({ rules, onChange }: { rules: WsReplyRuleInput[]; on
               </select>
               <label className="row faint">
                 after
-                <input className="input ws-delay" type="number" min={0} max={60000} aria-label="Delay (ms)" value={r.delayMs ?? 0} onChange={(e) => update(i, { delayMs: Math.max(0, Math.min(60_000, Number(e.target.value) || 0)) })} />
+                <input className="input sk-delay" type="number" min={0} max={60000} aria-label="Delay (ms)" value={r.delayMs ?? 0} onChange={(e) => update(i, { delayMs: Math.max(0, Math.min(60_000, Number(e.target.value) || 0)) })} />
                 ms
               </label>
             </div>
-            {problem && <div className="ws-error-text">Regex: {problem}</div>}
+            {problem && <div className="sk-error-text">Regex: {problem}</div>}
           </div>
         );
       })}

@@ -29,9 +29,9 @@ function behaviourOf(d: ServerDraft) {
 function ClientRow({ c, selected, onSelect, onKick }: { c: WsServerClient; selected: boolean; onSelect: () => void; onKick: () => void }) {
   const now = useNow(5_000);
   return (
-    <div className={`ws-client-row ${selected ? 'selected' : ''} ${c.status}`} data-testid="ws-server-client">
-      <button type="button" className="ws-client-main" onClick={onSelect} aria-pressed={selected}>
-        <span className={`ws-dot ${c.status === 'open' ? 'ok' : 'off'}`} />
+    <div className={`sk-client-row ${selected ? 'selected' : ''} ${c.status}`} data-testid="ws-server-client">
+      <button type="button" className="sk-client-main" onClick={onSelect} aria-pressed={selected}>
+        <span className={`sk-dot ${c.status === 'open' ? 'ok' : 'off'}`} />
         <span className="mono">{c.id}</span>
         <span className="mono faint truncate">
           {c.remoteAddress}:{c.remotePort}
@@ -41,7 +41,7 @@ function ClientRow({ c, selected, onSelect, onKick }: { c: WsServerClient; selec
         <span className="faint" title={new Date(c.connectedAt).toISOString()}>
           {c.status === 'closed' && c.close ? `closed ${c.close.code}` : formatRelative(new Date(c.connectedAt).toISOString(), now)}
         </span>
-        <span className="faint ws-client-stats" title={`${formatBytes(c.stats.bytesIn)} in, ${formatBytes(c.stats.bytesOut)} out`}>
+        <span className="faint sk-client-stats" title={`${formatBytes(c.stats.bytesIn)} in, ${formatBytes(c.stats.bytesOut)} out`}>
           ↓{c.stats.messagesIn} ↑{c.stats.messagesOut}
         </span>
       </button>
@@ -56,7 +56,7 @@ function ClientRow({ c, selected, onSelect, onKick }: { c: WsServerClient; selec
 
 function ClientInfo({ c }: { c: WsServerClient }) {
   return (
-    <div className="ws-client-info">
+    <div className="sk-client-info">
       <div className="faint">
         {c.url} · connected {new Date(c.connectedAt).toLocaleString()} {c.extensions && `· ${c.extensions}`}
         {c.close && ` · ${c.close.code} ${c.close.meaning}${c.close.reason ? ` “${c.close.reason}”` : ''}`}
@@ -126,18 +126,18 @@ export function ServerView({ tab }: { tab: ServerTab }) {
   const listenLocked = !!tab.serverId;
 
   return (
-    <div className="ws-view" data-testid="ws-server">
-      <div className="ws-connect-bar">
+    <div className="sk-view" data-testid="ws-server">
+      <div className="sk-connect-bar">
         <label className="row faint">
           Port
-          <input className="input ws-port" type="number" min={0} max={65535} aria-label="Port" disabled={listenLocked} value={draft.port} onChange={(e) => setDraft({ ...draft, port: Math.max(0, Math.min(65535, Number(e.target.value) || 0)) })} />
+          <input className="input sk-port" type="number" min={0} max={65535} aria-label="Port" disabled={listenLocked} value={draft.port} onChange={(e) => setDraft({ ...draft, port: Math.max(0, Math.min(65535, Number(e.target.value) || 0)) })} />
         </label>
         <label className="row faint">
           Path
-          <input className="input mono ws-path" aria-label="Path" disabled={listenLocked} value={draft.path} onChange={(e) => setDraft({ ...draft, path: e.target.value.startsWith('/') ? e.target.value : `/${e.target.value}` })} />
+          <input className="input mono sk-path" aria-label="Path" disabled={listenLocked} value={draft.path} onChange={(e) => setDraft({ ...draft, path: e.target.value.startsWith('/') ? e.target.value : `/${e.target.value}` })} />
         </label>
         {server?.url && (
-          <span className="ws-server-url mono truncate" data-testid="ws-server-url">
+          <span className="sk-server-url mono truncate" data-testid="ws-server-url">
             {server.url}
           </span>
         )}
@@ -153,17 +153,17 @@ export function ServerView({ tab }: { tab: ServerTab }) {
           </button>
         )}
       </div>
-      <div className="ws-status">
+      <div className="sk-status">
         {server ? (
-          <span className="ws-status-line" data-testid="ws-status">
-            <span className={`ws-dot ${dotClass(server.status)}`} />
+          <span className="sk-status-line" data-testid="ws-status">
+            <span className={`sk-dot ${dotClass(server.status)}`} />
             <strong>{statusWords(server.status)}</strong>
             {running && (
               <span className="faint">
                 {server.clientsConnected} client{server.clientsConnected === 1 ? '' : 's'} connected · {server.clientsTotal} in all · ↓{server.stats.messagesIn} ↑{server.stats.messagesOut}
               </span>
             )}
-            {server.error && <span className="ws-error-text">{server.error.message}</span>}
+            {server.error && <span className="sk-error-text">{server.error.message}</span>}
           </span>
         ) : (
           <span className="faint">Pick a port (0 = any free one) and a path, then start. Clients connect to ws://127.0.0.1:PORT/PATH.</span>
@@ -174,7 +174,7 @@ export function ServerView({ tab }: { tab: ServerTab }) {
           <WsServerTunnel server={server} />
         </div>
       )}
-      <div className="ws-split">
+      <div className="sk-split">
         <SplitPane
           storageKey="sockets.server.settings"
           direction="vertical"
@@ -182,7 +182,7 @@ export function ServerView({ tab }: { tab: ServerTab }) {
           min={90}
           max={700}
           first={
-            <div className="ws-settings">
+            <div className="sk-settings">
               <Tabs<Section>
                 items={[
                   { key: 'clients', label: 'Clients', badge: server ? server.clientsConnected : undefined },
@@ -194,14 +194,14 @@ export function ServerView({ tab }: { tab: ServerTab }) {
                 size="small"
                 ariaLabel="Server settings"
               />
-              <div className="ws-settings-body">
+              <div className="sk-settings-body">
                 {section === 'clients' && (
-                  <div className="ws-clients">
+                  <div className="sk-clients">
                     {clients.length === 0 ? (
                       <p className="faint">{running ? `No clients yet. Connect to ${server?.url}.` : 'Start the server to accept clients.'}</p>
                     ) : (
                       <>
-                        <button type="button" className={`ws-client-all ${tab.clientId === null ? 'selected' : ''}`} onClick={() => selectClient(null)}>
+                        <button type="button" className={`sk-client-all ${tab.clientId === null ? 'selected' : ''}`} onClick={() => selectClient(null)}>
                           All clients (combined log; sending broadcasts)
                         </button>
                         {clients.map((c) => (
@@ -213,7 +213,7 @@ export function ServerView({ tab }: { tab: ServerTab }) {
                   </div>
                 )}
                 {section === 'replies' && (
-                  <div className="ws-form">
+                  <div className="sk-form">
                     <label className="check">
                       <input type="checkbox" checked={draft.echo} onChange={(e) => setDraft({ ...draft, echo: e.target.checked })} /> Echo every message back (when no rule answers)
                     </label>
@@ -232,7 +232,7 @@ export function ServerView({ tab }: { tab: ServerTab }) {
                   </div>
                 )}
                 {section === 'options' && (
-                  <div className="ws-form">
+                  <div className="sk-form">
                     <label>
                       Subprotocols accepted <span className="faint">(comma-separated; empty accepts what the client offers first)</span>
                       <input className="input mono" disabled={listenLocked} value={draft.protocols} onChange={(e) => setDraft({ ...draft, protocols: e.target.value })} />

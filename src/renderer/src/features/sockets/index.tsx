@@ -28,27 +28,27 @@ function TabStrip() {
   const servers = useSockets((s) => s.servers);
   const { activate, closeTab, newClientTab, newServerTab } = useSockets.getState();
   return (
-    <div className="ws-tabs" role="tablist" aria-label="Connections and servers">
+    <div className="sk-tabs" role="tablist" aria-label="Connections and servers">
       {tabs.map((t) => {
         const state = t.kind === 'client' ? (t.connectionId ? connections[t.connectionId] : undefined) : t.serverId ? servers[t.serverId] : undefined;
         const status = state?.status ?? 'draft';
         return (
-          <div key={t.key} className={`ws-tab ${t.key === activeKey ? 'active' : ''}`} role="presentation">
-            <button type="button" role="tab" aria-selected={t.key === activeKey} className="ws-tab-main" onClick={() => activate(t.key)} title={t.kind === 'client' ? t.draft.url : state && 'url' in state ? (state.url ?? '') : ''}>
-              <span className={`ws-dot ${dotClass(status)}`} />
-              <span className="ws-tab-kind faint">{t.kind === 'client' ? 'WS' : 'SRV'}</span>
+          <div key={t.key} className={`sk-tab ${t.key === activeKey ? 'active' : ''}`} role="presentation">
+            <button type="button" role="tab" aria-selected={t.key === activeKey} className="sk-tab-main" onClick={() => activate(t.key)} title={t.kind === 'client' ? t.draft.url : state && 'url' in state ? (state.url ?? '') : ''}>
+              <span className={`sk-dot ${dotClass(status)}`} />
+              <span className="sk-tab-kind faint">{t.kind === 'client' ? 'WS' : 'SRV'}</span>
               <span className="truncate">{tabTitle(t, t.kind === 'server' ? state?.name : undefined)}</span>
             </button>
-            <button type="button" className="ws-tab-close icon-btn" aria-label="Close tab" title={`Close tab (${shortcutLabel('W')})`} onClick={() => void closeTab(t.key)}>
+            <button type="button" className="sk-tab-close icon-btn" aria-label="Close tab" title={`Close tab (${shortcutLabel('W')})`} onClick={() => void closeTab(t.key)}>
               <Icon name="close" size={12} />
             </button>
           </div>
         );
       })}
-      <button type="button" className="btn small ws-new" title={`New connection (${shortcutLabel('T')})`} onClick={() => newClientTab()}>
+      <button type="button" className="btn small sk-new" title={`New connection (${shortcutLabel('T')})`} onClick={() => newClientTab()}>
         <Icon name="plus" size={14} /> Connection
       </button>
-      <button type="button" className="btn small ws-new" title="New WebSocket server" onClick={() => newServerTab()}>
+      <button type="button" className="btn small sk-new" title="New WebSocket server" onClick={() => newServerTab()}>
         <Icon name="plus" size={14} /> Server
       </button>
     </div>
@@ -63,7 +63,7 @@ export default function Sockets() {
   useShortcut('mod+t', () => useSockets.getState().newClientTab());
   useShortcut('mod+w', () => activeKey && void useSockets.getState().closeTab(activeKey), !!activeKey);
   return (
-    <div className="ws-area">
+    <div className="sk-area">
       <TabStrip />
       {active ? (
         active.kind === 'client' ? (
