@@ -36,21 +36,26 @@ function figure(name: string, size: number, minRatio: number, p99Max: number | n
     area: 'catcher',
     description: `catcher, ${size / 1024} KiB JSON POST, 50 connections, durable before ack, vs bare node:http`,
     async run(ctx): Promise<FigureResult> {
-      const rounds = ctx.quick ? 2 : 4;
+      const rounds = ctx.quick ? 2 : 3;
       const durationSec = ctx.quick ? 2 : 4;
       const body = jsonBody(size);
       const bare = await startChild('bare.ts');
       const catcher = await startChild('catcher.ts', [path.join(ctx.tmp, 'data')]);
+      // The same engine with the webhook tools' hooks off: what capture + durable store alone cost.
+      const core = await startChild('catcher.ts', [path.join(ctx.tmp, 'core'), 'nohooks']);
       try {
         await round(bare, body, 1); // warm-up (JIT, page cache): not counted
         await round(catcher, body, 1);
+        await round(core, body, 1);
         const stored0 = Number((await catcher.ask('stats')).captureCount);
         const b: LoadResult[] = [];
         const o: LoadResult[] = [];
+        const c: LoadResult[] = [];
         for (let i = 0; i < rounds; i++) {
           b.push(await round(bare, body, durationSec));
           o.push(await round(catcher, body, durationSec));
-          ctx.log(`round ${i + 1}: bare ${Math.round(b[i]!.rps)} req/s, catcher ${Math.round(o[i]!.rps)} req/s (p99 ${b[i]!.p99} / ${o[i]!.p99} ms)`);
+          c.push(await round(core, body, durationSec));
+          ctx.log(`round ${i + 1}: bare ${Math.round(b[i]!.rps)}, catcher ${Math.round(o[i]!.rps)}, catcher without hooks ${Math.round(c[i]!.rps)} req/s (p99 ${b[i]!.p99} / ${o[i]!.p99} / ${c[i]!.p99} ms)`);
         }
         const stored = Number((await catcher.ask('stats')).captureCount) - stored0;
         const answered = o.reduce((n, r) => n + r.ok2xx, 0);
@@ -62,6 +67,7 @@ function figure(name: string, size: number, minRatio: number, p99Max: number | n
         const ourP99 = median(o.map((r) => r.p99));
         const ratios = o.map((r, i) => r.rps / b[i]!.rps);
         const ratio = median(ratios);
+        const coreRatio = median(c.map((r, i) => r.rps / b[i]!.rps));
         const pass = ratio >= minRatio && (p99Max === null || ourP99 <= p99Max) && lost === 0 && errors === 0;
         return {
           baseline: { value: baseRps, unit: 'req/s', extra: { p99ms: median(b.map((r) => r.p99)) } },
@@ -69,11 +75,12 @@ function figure(name: string, size: number, minRatio: number, p99Max: number | n
           ratio,
           target: `≥ ${minRatio}× req/s${p99Max !== null ? `, p99 ≤ ${p99Max} ms` : ''}, 0 lost`,
           pass,
-          notes: `median of ${rounds} alternating rounds (ratios ${ratios.map((r) => r.toFixed(2)).join(', ')}); p99 ${median(b.map((r) => r.p99))} → ${ourP99} ms; 2xx ${answered}, stored ${stored}, lost ${lost}`,
+          notes: `median of ${rounds} alternating rounds (ratios ${ratios.map((r) => r.toFixed(2)).join(', ')}); p99 ${median(b.map((r) => r.p99))} → ${ourP99} ms; 2xx ${answered}, stored ${stored}, lost ${lost}; without webhook-tools hooks ${coreRatio.toFixed(2)}× (p99 ${median(c.map((r) => r.p99))} ms)`,
         };
       } finally {
         await bare.stop();
         await catcher.stop();
+        await core.stop();
       }
     },
   });

@@ -32,6 +32,8 @@ interface Runtime {
   /** Lives only as long as this engine (CLI `catch`): never written to catchers.json. */
   transient: boolean;
   stateTimer: NodeJS.Timeout | null;
+  /** state(rt) as of the last change (its captureCount may lag). */
+  cached: CatcherState | null;
 }
 
 /** Per-catcher capture counts change with every request; the state event is coalesced to this rate. */
@@ -65,6 +67,7 @@ export async function createCatcherService(ctx: ServiceContext): Promise<Catcher
   });
 
   const emitState = (rt: Runtime): void => {
+    rt.cached = null;
     if (rt.stateTimer) {
       clearTimeout(rt.stateTimer);
       rt.stateTimer = null;
@@ -99,7 +102,8 @@ export async function createCatcherService(ctx: ServiceContext): Promise<Catcher
 
   const depsFor = (rt: Runtime) => ({
     store,
-    catcher: () => state(rt),
+    // Built once per change, not per request: thousands of requests a second read it.
+    catcher: () => (rt.cached ??= state(rt)),
     hooks: () => hooks,
     stored(entry: StoreEntry) {
       if (storeError) setStoreError(null);
@@ -185,6 +189,7 @@ export async function createCatcherService(ctx: ServiceContext): Promise<Catcher
       wanted: saved.running,
       transient: false,
       stateTimer: null,
+      cached: null,
     };
     runtimes.set(rt.id, rt);
   }
@@ -233,6 +238,7 @@ export async function createCatcherService(ctx: ServiceContext): Promise<Catcher
       wanted: startNow,
       transient,
       stateTimer: null,
+      cached: null,
     };
       // A catcher that cannot bind is not created: the dialog shows the error and the user picks again.
       if (startNow) {
@@ -266,6 +272,7 @@ export async function createCatcherService(ctx: ServiceContext): Promise<Catcher
       const rt = get(id);
       const before = rt.settings;
       rt.settings = { ...before, ...settings };
+      rt.cached = null;
       const rebind = rt.listener !== null && (rt.settings.port !== before.port || rt.settings.host !== before.host);
       if (rt.settings.port !== before.port || rt.settings.host !== before.host) rt.lastPort = null;
       if (rebind) {
