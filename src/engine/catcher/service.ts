@@ -49,6 +49,18 @@ export async function createCatcherService(ctx: ServiceContext): Promise<Catcher
     if (err instanceof StoreLockedError) throw new SwitchboardError('STORE_LOCKED', err.message, { pid: err.pid });
     throw err;
   });
+  // Checksums skipped to open fast are checked now, off the critical path.
+  void store
+    .verifyInBackground()
+    .then((found) => {
+      if (found.length > 0) {
+        ctx.emit({
+          type: 'engine.storeError',
+          error: { code: 'STORE_CORRUPT', message: `${found.length} damaged index record(s) in ${store.dir}: ${found[0]?.reason ?? ''}` },
+        });
+      }
+    })
+    .catch(() => undefined);
   const runtimes = new Map<string, Runtime>();
   const stateListeners = new Set<(s: CatcherState) => void>();
   const captureListeners = new Set<(s: CaptureSummary) => void>();

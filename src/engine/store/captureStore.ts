@@ -10,6 +10,7 @@ import {
   encodeDetail,
   encodeMarker,
   encodeUpdate,
+  RECORD_HEADER,
   readRecord,
   releaseDecodeCaches,
   type CaptureDetail,
@@ -31,6 +32,11 @@ export interface StoreOptions {
    * a torn tail is only skipped. For `switchboard captures list/export`.
    */
   readOnly?: boolean;
+  /**
+   * Checksums of the last this-many bytes of every index file are checked while opening (a crash
+   * tears only the tail); the rest is checked by verifyInBackground() so a big store opens fast.
+   */
+  verifyTailBytes?: number;
 }
 
 /** Thrown when another live process holds the store. */
@@ -135,6 +141,7 @@ interface Segment {
 }
 
 const SEGMENT_RE = /^(\d{6})\.idx$/;
+const DEFAULT_VERIFY_TAIL = 4 * 1024 * 1024;
 const DEFAULT_SEGMENT_BODY = 1024 * 1024 * 1024;
 const DEFAULT_SEGMENT_INDEX = 64 * 1024 * 1024;
 /** Text search reads bodies in runs of about this size. */
@@ -167,10 +174,12 @@ export class CaptureStore {
   private lockFile: string | null = null;
   private searchCache: { text: string; upto: number; matches: Set<number> } | null = null;
   readonly repairs: RepairNote[] = [];
+  /** Index ranges opened without checking their checksums, for verifyInBackground(). */
+  private unverified: Array<{ segment: number; end: number }> = [];
 
   private constructor(
     readonly dir: string,
-    private readonly opts: Required<Omit<StoreOptions, 'readOnly'>> & { readOnly: boolean },
+    private readonly opts: Required<Omit<StoreOptions, 'readOnly' | 'verifyTailBytes'>> & { readOnly: boolean; verifyTailBytes: number },
   ) {}
 
   static async open(dir: string, options: StoreOptions = {}): Promise<CaptureStore> {
@@ -179,6 +188,7 @@ export class CaptureStore {
       segmentBodyBytes: options.segmentBodyBytes ?? DEFAULT_SEGMENT_BODY,
       segmentIndexBytes: options.segmentIndexBytes ?? DEFAULT_SEGMENT_INDEX,
       readOnly: options.readOnly ?? false,
+      verifyTailBytes: options.verifyTailBytes ?? DEFAULT_VERIFY_TAIL,
     });
     if (!store.opts.readOnly) store.lockFile = takeLock(dir);
     try {
@@ -239,9 +249,11 @@ export class CaptureStore {
     let pos = 0;
     let blobEnd = 0;
     let problem: string | null = null;
+    const verifyFrom = Math.max(0, buf.length - this.opts.verifyTailBytes);
+    if (verifyFrom > 0) this.unverified.push({ segment: n, end: verifyFrom });
     let zeroTail = false;
     while (pos < buf.length) {
-      const r = readRecord(buf, pos, this.interner, true, n);
+      const r = readRecord(buf, pos, this.interner, pos >= verifyFrom, n);
       if (!r.ok && isZeroTail(buf, pos)) {
         // Space written ahead by the writer (preallocation), not damage.
         zeroTail = true;
@@ -312,6 +324,39 @@ export class CaptureStore {
     await writeAll(this.current.idxFd, [marker], this.current.idxSize);
     await datasync(this.current.idxFd);
     this.current.idxSize += marker.length;
+  }
+
+  /**
+   * Checks the checksums skipped while opening, a few MiB at a time between other work. Resolves
+   * with the damaged records found (normally none); stops early when the store closes.
+   */
+  async verifyInBackground(): Promise<RepairNote[]> {
+    const found: RepairNote[] = [];
+    const ranges = this.unverified;
+    this.unverified = [];
+    for (const range of ranges) {
+      let pos = 0;
+      while (pos < range.end && !this.closed) {
+        const fd = await this.fdFor(range.segment, 'idx');
+        const chunk = await readAt(fd, pos, Math.min(SEARCH_CHUNK, range.end - pos + RECORD_HEADER + 64 * 1024));
+        let p = 0;
+        while (pos + p < range.end) {
+          const r = readRecord(chunk, p, undefined, true, range.segment);
+          if (!r.ok && r.reason === 'incomplete' && p > 0) break;
+          if (!r.ok) {
+            found.push({ segment: range.segment, file: segName(range.segment, 'idx'), droppedBytes: 0, reason: `record at ${pos + p}: ${r.reason === 'corrupt' ? r.message : 'cut short'}` });
+            pos = range.end;
+            p = 0;
+            break;
+          }
+          p = r.next;
+        }
+        pos += p;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
+    this.repairs.push(...found);
+    return found;
   }
 
   // ---------- index helpers ----------
@@ -592,6 +637,7 @@ export class CaptureStore {
   // ---------- reads ----------
 
   private async fdFor(segment: number, kind: 'idx' | 'body'): Promise<number> {
+    if (this.closed) throw Object.assign(new Error('capture store is closed'), { code: 'EBADF' });
     if (segment === this.current.n) return kind === 'idx' ? this.current.idxFd : this.current.bodyFd;
     const key = kind === 'idx' ? segment * 2 : segment * 2 + 1;
     const found = this.readFds.get(key);
