@@ -119,7 +119,7 @@ describe('requests UI', () => {
     await expect.poll(() => page.locator('.body-note').textContent(), { timeout: 15_000 }).toMatch(/Showing the first 1(\.0)? MB of 30 MB/);
     // The page answers quickly while the body is shown.
     const t0 = Date.now();
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+    await page.evaluate('new Promise((r) => requestAnimationFrame(() => r(null)))');
     expect(Date.now() - t0).toBeLessThan(1000);
     await page.getByRole('button', { name: 'Load all' }).click();
     await expect.poll(() => page.locator('.body-note').textContent(), { timeout: 15_000 }).toMatch(/Showing the first 5(\.0)? MB of 30 MB/);
@@ -139,7 +139,7 @@ describe('requests UI', () => {
       await page.keyboard.type('{"status":"shipped"}');
       await page.keyboard.press('Control+Enter');
       await expect.poll(() => page.getByTestId('status-text').textContent(), { timeout: 15_000 }).toBe('201 Created');
-      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+      expect(await page.evaluate<string>('document.documentElement.dataset.theme')).toBe('dark');
       await dark.screenshot('requests-put-1920x1080-dark');
     } finally {
       await dark.close();
