@@ -68,7 +68,7 @@ describe('HTML previews are inert', () => {
     });
     // Anything the preview posts to the app's window lands here.
     await page.evaluate(() => {
-      const w = window as unknown as { __messages: unknown[]; addEventListener(t: string, f: (e: { data: unknown }) => void): void };
+      const w = globalThis as unknown as { __messages: unknown[]; addEventListener(t: string, f: (e: { data: unknown }) => void): void };
       w.__messages = [];
       w.addEventListener('message', (e) => w.__messages.push(e.data));
     });
@@ -103,7 +103,7 @@ describe('HTML previews are inert', () => {
     await page.waitForTimeout(1500);
     expect(await frame.locator('#mark').textContent()).toBe('inert');
     expect(await page.title()).toBe('Switchboard');
-    expect(await page.evaluate(() => (window as unknown as { __messages: unknown[] }).__messages)).toEqual([]);
+    expect(await page.evaluate(() => (globalThis as unknown as { __messages: unknown[] }).__messages)).toEqual([]);
     expect(escaped).toEqual([]);
     // Nothing the frame asked for reached the sentinel or the app's API.
     expect(frameFinished.filter((u) => u.startsWith(sentinelOrigin) || u.startsWith(`${app.server.origin}/api`))).toEqual([]);
