@@ -165,15 +165,40 @@ export function base64ToBytes(b64: string): Uint8Array {
   return out;
 }
 
-/** gzip/deflate bodies are kept as sent; this decodes a copy for viewing. */
-export async function decompress(bytes: Uint8Array, encoding: string): Promise<Uint8Array | null> {
+/**
+ * Largest decoded copy made for viewing. A stranger's 10 MB gzip body can inflate a thousandfold
+ * (a "zip bomb"); past this the view shows the raw bytes instead of exhausting the page's memory.
+ */
+export const DECOMPRESS_VIEW_LIMIT = 64 * 1024 * 1024;
+
+/** gzip/deflate bodies are kept as sent; this decodes a copy for viewing (null: show raw). */
+export async function decompress(bytes: Uint8Array, encoding: string, limit = DECOMPRESS_VIEW_LIMIT): Promise<Uint8Array | null> {
   const format = encoding.toLowerCase().trim();
   if (format !== 'gzip' && format !== 'x-gzip' && format !== 'deflate') return null;
   if (typeof DecompressionStream === 'undefined') return null;
+  const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream(format === 'x-gzip' ? 'gzip' : (format as CompressionFormat)));
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
   try {
-    const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream(format === 'x-gzip' ? 'gzip' : (format as CompressionFormat)));
-    return new Uint8Array(await new Response(stream).arrayBuffer());
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > limit) {
+        await reader.cancel().catch(() => undefined);
+        return null;
+      }
+      chunks.push(value);
+    }
   } catch {
     return null;
   }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
 }
