@@ -18,8 +18,8 @@ import { connectWs, fakeRendererDir, messageLog } from './webDoor/helpers';
  * write files, which is a different test (each area's own suite).
  */
 
-const RUNS_PER_COMMAND = 40;
-const RUNS_WS = 150;
+const RUNS_PER_COMMAND = 100;
+const RUNS_WS = 300;
 
 let engine: Engine;
 let door: WebDoor;
