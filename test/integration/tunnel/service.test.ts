@@ -3,7 +3,7 @@ import type net from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { createEngine, type Engine } from '../../../src/engine';
 import type { EngineEvent } from '../../../src/shared/contract';
 import type { TunnelState } from '../../../src/shared/model/tunnel';
@@ -82,7 +82,8 @@ describe('tunnels service through the engine contract', () => {
     const { engine: e, events } = await engine();
     const port = await localServer();
     await e.invoke('tunnels.open', { target: { kind: 'port', port }, host: fx.url });
-    expect(fx.clients()[0]?.connections).toBeGreaterThan(0);
+    // 'online' means one tunnel socket is up; the server may count it a moment later.
+    await vi.waitFor(() => expect(fx.clients()[0]?.connections).toBeGreaterThan(0), { timeout: 5_000 });
     await e.close();
     const last = events.filter((ev) => ev.type === 'tunnel.state').at(-1) as { tunnel: TunnelState };
     expect(last.tunnel.status).toBe('closed');
