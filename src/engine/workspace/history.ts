@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { appendFile, mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { RequestSpec, ResponseRecord, SendOutcome } from '../../shared/model/http';
 import type { HistoryEntry, HistorySummary } from '../../shared/model/workspace';
@@ -11,6 +11,12 @@ import { writeFileAtomic } from './files';
 //   history/index.jsonl       one HistoryEntry per line, oldest first (appended; rewritten on delete)
 //   history/bodies/<id>.bin   the decoded response body, up to `maxBodyBytes`
 // The total (index lines + bodies) stays under `maxBytes`: the oldest entries go first.
+//
+// Recording is on the sender's hot path (every send), so it touches no disk itself: the entry goes
+// into memory at once and a batch is written shortly after (bodies first, then the index lines in
+// one write through a long-lived append handle). Eviction drops a slice of the oldest entries at a
+// time so the index is rewritten once per slice, not once per send. flush() (called on close)
+// writes everything pending.
 
 export interface HistoryLimits {
   maxBytes: number;
@@ -23,6 +29,13 @@ export const DEFAULT_HISTORY_LIMITS: HistoryLimits = {
   maxBodyBytes: 10 * 1024 * 1024,
   maxEntries: 10_000,
 };
+
+/** A pending batch is written after this long, or sooner when it grows past the caps below. */
+const FLUSH_DELAY_MS = 50;
+const FLUSH_ENTRIES = 512;
+const FLUSH_BYTES = 8 * 1024 * 1024;
+/** Over a limit, evict down to this fraction of it so the index rewrite is amortised. */
+const EVICT_TO = 0.95;
 
 /** Bytes of a body read for text search (beyond that, search sees only the start). */
 const SEARCH_BYTES = 1024 * 1024;
@@ -65,6 +78,16 @@ export class HistoryStore {
   private items: Stored[] = [];
   private bytes = 0;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Recorded but not yet on disk: index lines in order, and bodies by id (also served from here). */
+  private pendingLines: string[] = [];
+  private pendingBodies = new Map<string, Buffer>();
+  private pendingBytes = 0;
+  /** Body files of evicted entries still to remove, and whether the index must be rewritten. */
+  private pendingRemovals: string[] = [];
+  private needRewrite = false;
+  private flushQueued = false;
+  private timer: NodeJS.Timeout | null = null;
+  private appendHandle: FileHandle | null = null;
   private readonly indexFile: string;
   private readonly bodyDir: string;
 
@@ -113,68 +136,135 @@ export class HistoryStore {
   }
 
   /** Records one send. `readBody` gives the decoded body (up to the cap) when a response came. */
-  record(
+  async record(
     spec: RequestSpec,
     outcome: SendOutcome,
     source: string | null,
     readBody: (record: ResponseRecord, max: number) => Promise<Buffer>,
   ): Promise<HistoryEntry> {
-    return this.serial(async () => {
-      const now = new Date();
-      const response = outcome.ok ? outcome.response : null;
-      const started = response ? new Date(response.startedAt) : now;
-      const at = Number.isFinite(started.getTime()) ? started : now;
-      const id = `h${at.getTime().toString(36)}${randomBytes(4).toString('hex')}`;
-      let body: Buffer = Buffer.alloc(0);
-      if (response && response.bodySize > 0) {
-        try {
-          body = await readBody(response, this.limits.maxBodyBytes);
-        } catch {
-          body = Buffer.alloc(0);
-        }
+    const now = new Date();
+    const response = outcome.ok ? outcome.response : null;
+    const started = response ? new Date(response.startedAt) : now;
+    const at = Number.isFinite(started.getTime()) ? started : now;
+    const id = `h${at.getTime().toString(36)}${randomBytes(4).toString('hex')}`;
+    let body: Buffer = Buffer.alloc(0);
+    if (response && response.bodySize > 0) {
+      try {
+        body = await readBody(response, this.limits.maxBodyBytes);
+      } catch {
+        body = Buffer.alloc(0);
       }
-      const entry: HistoryEntry = {
-        id,
-        at: at.toISOString(),
-        day: dayKey(at),
-        method: response?.request.method ?? spec.method.toUpperCase(),
-        url: response?.request.url ?? spec.url,
-        status: response ? response.status : null,
-        errorCode: outcome.ok ? null : outcome.error.code,
-        timeMs: response ? Math.round(response.elapsedMs) : null,
-        responseBytes: response?.bodySize ?? 0,
-        source,
-        name: spec.name ?? null,
-        spec,
-        sent: response ? response.request : null,
-        response: response ? withoutRequest(response) : null,
-        error: outcome.ok ? null : outcome.error,
-        bodyKept: body.length,
-        bodyTruncated: response ? body.length < response.bodySize : false,
-      };
-      const line = JSON.stringify(entry);
-      const lineBytes = Buffer.byteLength(line) + 1;
-      if (body.length) await writeFile(path.join(this.bodyDir, `${id}.bin`), body);
-      await appendFile(this.indexFile, `${line}\n`);
-      this.items.push({ entry, lineBytes });
-      this.bytes += lineBytes + body.length;
-      await this.enforce();
-      return entry;
-    });
+    }
+    const entry: HistoryEntry = {
+      id,
+      at: at.toISOString(),
+      day: dayKey(at),
+      method: response?.request.method ?? spec.method.toUpperCase(),
+      url: response?.request.url ?? spec.url,
+      status: response ? response.status : null,
+      errorCode: outcome.ok ? null : outcome.error.code,
+      timeMs: response ? Math.round(response.elapsedMs) : null,
+      responseBytes: response?.bodySize ?? 0,
+      source,
+      name: spec.name ?? null,
+      spec,
+      sent: response ? response.request : null,
+      response: response ? withoutRequest(response) : null,
+      error: outcome.ok ? null : outcome.error,
+      bodyKept: body.length,
+      bodyTruncated: response ? body.length < response.bodySize : false,
+    };
+    const line = JSON.stringify(entry);
+    const lineBytes = Buffer.byteLength(line) + 1;
+    this.pendingLines.push(line);
+    if (body.length) this.pendingBodies.set(id, body);
+    this.pendingBytes += lineBytes + body.length;
+    this.items.push({ entry, lineBytes });
+    this.bytes += lineBytes + body.length;
+    this.enforce();
+    this.scheduleFlush();
+    return entry;
   }
 
-  /** Evicts oldest entries over the limits; returns evicted ids. */
-  private async enforce(): Promise<string[]> {
+  private scheduleFlush(): void {
+    if (this.pendingLines.length >= FLUSH_ENTRIES || this.pendingBytes >= FLUSH_BYTES || this.needRewrite) {
+      this.queueFlush();
+    } else if (!this.timer && !this.flushQueued) {
+      this.timer = setTimeout(() => this.queueFlush(), FLUSH_DELAY_MS);
+      // A pending batch must not keep a CLI process alive; close() flushes it.
+      this.timer.unref();
+    }
+  }
+
+  private queueFlush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    void this.serial(() => this.writePending()).catch(() => undefined);
+  }
+
+  /** Writes what is pending: bodies, then removals, then the index (appended, or rewritten once). */
+  private async writePending(): Promise<void> {
+    this.flushQueued = false;
+    const lines = this.pendingLines;
+    const bodies = this.pendingBodies;
+    const removals = this.pendingRemovals;
+    const rewrite = this.needRewrite;
+    this.pendingLines = [];
+    this.pendingBodies = new Map();
+    this.pendingBytes = 0;
+    this.pendingRemovals = [];
+    this.needRewrite = false;
+    try {
+      await Promise.all([...bodies].map(([id, buf]) => writeFile(path.join(this.bodyDir, `${id}.bin`), buf)));
+      await Promise.all(removals.map((id) => rm(path.join(this.bodyDir, `${id}.bin`), { force: true })));
+      if (rewrite) {
+        // The rewrite holds every item in memory, pending lines included; the old handle points at
+        // the replaced file.
+        await this.closeAppend();
+        await this.rewrite();
+      } else if (lines.length) {
+        this.appendHandle ??= await open(this.indexFile, 'a');
+        await this.appendHandle.write(`${lines.join('\n')}\n`);
+      }
+    } catch (err) {
+      // Put the batch back so a later flush retries it (e.g. a full disk freed meanwhile).
+      for (const [id, buf] of bodies) if (!this.pendingBodies.has(id) && this.items.some((s) => s.entry.id === id)) this.pendingBodies.set(id, buf);
+      this.pendingLines = [...lines, ...this.pendingLines];
+      this.pendingRemovals = [...removals, ...this.pendingRemovals];
+      this.needRewrite ||= rewrite;
+      throw err;
+    }
+  }
+
+  private async closeAppend(): Promise<void> {
+    const fh = this.appendHandle;
+    this.appendHandle = null;
+    await fh?.close().catch(() => undefined);
+  }
+
+  /** Evicts oldest entries over the limits (down to a fraction of them); returns evicted ids. */
+  private enforce(): string[] {
     const evicted: string[] = [];
-    while (this.items.length > 1 && (this.bytes > this.limits.maxBytes || this.items.length > this.limits.maxEntries)) {
-      const s = this.items.shift();
-      if (!s) break;
-      this.bytes -= s.lineBytes + s.entry.bodyKept;
-      evicted.push(s.entry.id);
+    const over = this.items.length > 1 && (this.bytes > this.limits.maxBytes || this.items.length > this.limits.maxEntries);
+    if (over) {
+      const maxBytes = Math.floor(this.limits.maxBytes * EVICT_TO);
+      const maxEntries = Math.max(1, Math.floor(this.limits.maxEntries * EVICT_TO));
+      while (this.items.length > 1 && (this.bytes > maxBytes || this.items.length > maxEntries)) {
+        const s = this.items.shift();
+        if (!s) break;
+        this.bytes -= s.lineBytes + s.entry.bodyKept;
+        evicted.push(s.entry.id);
+      }
     }
     if (evicted.length) {
-      for (const id of evicted) await rm(path.join(this.bodyDir, `${id}.bin`), { force: true });
-      await this.rewrite();
+      for (const id of evicted) {
+        if (!this.pendingBodies.delete(id)) this.pendingRemovals.push(id);
+      }
+      this.needRewrite = true;
     }
     this.lastEvicted = evicted;
     return evicted;
@@ -199,6 +289,8 @@ export class HistoryStore {
     const total = entry.bodyKept;
     if (total === 0 || offset >= total) return { buf: Buffer.alloc(0), total };
     const n = Math.min(length, total - offset);
+    const pending = this.pendingBodies.get(id);
+    if (pending) return { buf: Buffer.from(pending.subarray(offset, offset + n)), total };
     const fh = await open(path.join(this.bodyDir, `${id}.bin`), 'r');
     try {
       const buf = Buffer.alloc(n);
@@ -248,8 +340,10 @@ export class HistoryStore {
       if (i < 0) return false;
       const [s] = this.items.splice(i, 1);
       if (s) this.bytes -= s.lineBytes + s.entry.bodyKept;
-      await rm(path.join(this.bodyDir, `${id}.bin`), { force: true });
-      await this.rewrite();
+      this.pendingBodies.delete(id);
+      this.pendingRemovals.push(id);
+      this.needRewrite = true;
+      await this.writePending();
       return true;
     });
   }
@@ -259,6 +353,12 @@ export class HistoryStore {
       const n = this.items.length;
       this.items = [];
       this.bytes = 0;
+      this.pendingLines = [];
+      this.pendingBodies = new Map();
+      this.pendingBytes = 0;
+      this.pendingRemovals = [];
+      this.needRewrite = false;
+      await this.closeAppend();
       await rm(this.bodyDir, { recursive: true, force: true });
       await mkdir(this.bodyDir, { recursive: true });
       await this.rewrite();
@@ -266,8 +366,14 @@ export class HistoryStore {
     });
   }
 
+  /** Writes everything pending and closes the append handle (called on close). */
   async flush(): Promise<void> {
-    await this.queue.catch(() => undefined);
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    await this.serial(() => this.writePending()).catch(() => undefined);
+    await this.serial(() => this.closeAppend());
   }
 
   entries(ids?: string[]): HistoryEntry[] {
