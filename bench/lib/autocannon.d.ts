@@ -18,6 +18,8 @@ declare module 'autocannon' {
     body?: string | Buffer;
     headers?: Record<string, string>;
     timeout?: number;
+    /** Requests per second over all connections (rate-limited load). */
+    overallRate?: number;
   }
   interface Result {
     requests: Histogram;
