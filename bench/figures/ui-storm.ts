@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { createEngine } from '../../src/engine';
@@ -49,6 +50,13 @@ async function run(ctx: FigureContext): Promise<FigureResult> {
     const url = (await item.getAttribute('data-url')) ?? '';
     await item.click();
     await page.evaluate(INSTALL_OBSERVER);
+    // SB_BENCH_CPU_PROFILE=file.cpuprofile records the page's main thread during the storm (CDP).
+    const profileTo = process.env.SB_BENCH_CPU_PROFILE;
+    const cdp = profileTo ? await app.context.newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
 
     const body = JSON.stringify({ id: 'evt_storm', type: 'invoice.paid', data: { object: { amount: 2000, currency: 'eur', pad: 'x'.repeat(600) } } });
     const storm = autocannon({
@@ -71,6 +79,11 @@ async function run(ctx: FigureContext): Promise<FigureResult> {
       await new Promise((r) => setTimeout(r, 400));
     }
     const res = await storm;
+    if (cdp && profileTo) {
+      const { profile } = await cdp.send('Profiler.stop');
+      writeFileSync(profileTo, JSON.stringify(profile));
+      ctx.log(`CPU profile of the page written to ${profileTo}`);
+    }
     // Let the last batches land, then read the list's count.
     let last = '';
     for (let i = 0; i < 60; i++) {

@@ -15,6 +15,10 @@ import { CaptureRowBadges } from '../webhookTools/mounts';
 import { ToolFilters } from '../webhookTools/ToolFilters';
 import { toolFiltersActive, useTools } from '../webhookTools/store';
 
+// One shared formatter: Number#toLocaleString builds an Intl formatter per call, which was most of
+// each row's render cost while the list updates every frame under a storm.
+const NUM = new Intl.NumberFormat();
+
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
 export function CaptureList() {
@@ -118,11 +122,11 @@ export function CaptureList() {
         <span data-testid="capture-total">
           {s.listLoading && s.captures.length === 0
             ? 'Loading…'
-            : `${s.total.toLocaleString()} ${filtering ? 'matching' : s.total === 1 ? 'capture' : 'captures'}`}
+            : `${NUM.format(s.total)} ${filtering ? 'matching' : s.total === 1 ? 'capture' : 'captures'}`}
         </span>
         {s.captures.length < s.total && !s.paused && (
           <button type="button" className="link-btn" onClick={() => void s.loadOlder()}>
-            showing newest {s.captures.length.toLocaleString()} · load older
+            showing newest {NUM.format(s.captures.length)} · load older
           </button>
         )}
         {s.marked.size > 0 && (
@@ -159,7 +163,7 @@ export function CaptureList() {
             </span>
             <CaptureRowBadges capture={c} />
             <StatusBadge status={c.responseStatus} />
-            <span className="wh-row-size faint" title={`${c.bodySize.toLocaleString()} bytes${c.bodyTruncated ? ' (cut at the body limit)' : ''}`}>
+            <span className="wh-row-size faint" title={`${NUM.format(c.bodySize)} bytes${c.bodyTruncated ? ' (cut at the body limit)' : ''}`}>
               {c.bodyTruncated && <Icon name="scissors" size={11} />}
               {formatBytes(c.bodySize)}
             </span>
