@@ -6,6 +6,7 @@ import type { CaptureAnnotations } from '../../shared/model/webhookTools';
 import type { CaptureStore, StoreEntry } from '../store/captureStore';
 import type { CaptureUpdate } from '../store/codec';
 import type { CatcherHooks, HookResponse, IncomingCapture } from './hooks';
+import { listenerAnswer } from './listener';
 import { headerValue, toSummary } from './view';
 
 // One request: read the body (up to the cap), make it durable, then answer. Nothing is answered 2xx
@@ -75,6 +76,53 @@ function send(req: http.IncomingMessage, res: http.ServerResponse, status: numbe
 
 const delay = (ms: number): Promise<void> => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
 
+/**
+ * The sender hung up (or hit the whole-request timeout) before its body ended. Nobody waits for an
+ * answer, but what arrived is kept so the user can see the attempt: marked `bodyTruncated` (bodySize
+ * below declaredLength shows how far it got) with responseStatus 0, "no answer" — or 408 when the
+ * catcher's timeout cut it off. Webhook hooks do not run on it (a partial body would fail signature
+ * checks and look like a duplicate delivery when the sender retries). A store failure here is not
+ * reported as a storage problem: no sender was answered, and it happens when a catcher stops.
+ */
+async function storeIncomplete(
+  req: http.IncomingMessage,
+  deps: HandlerDeps,
+  catcherId: string,
+  receivedAtMs: number,
+  headers: HeaderPairs,
+  body: Buffer,
+  elapsedMs: number,
+): Promise<void> {
+  const declared = headerValue(headers, 'content-length');
+  const forwarded = headerValue(headers, 'x-forwarded-for');
+  try {
+    const entry = await deps.store.append({
+      catcherId,
+      receivedAtMs,
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      contentType: headerValue(headers, 'content-type'),
+      bodyTruncated: true,
+      responseStatus: listenerAnswer(req.socket) ?? 0,
+      signatureStatus: null,
+      duplicateOf: null,
+      detail: {
+        httpVersion: req.httpVersion,
+        headers,
+        remoteAddress: req.socket.remoteAddress ?? '',
+        remotePort: req.socket.remotePort ?? 0,
+        forwardedFor: forwarded ? (forwarded.split(',')[0] as string).trim() || null : null,
+        declaredLength: declared !== null && /^\d+$/.test(declared.trim()) ? Number(declared.trim()) : null,
+        durationMs: Math.round(elapsedMs * 1000) / 1000,
+      },
+      body,
+    });
+    deps.stored(entry);
+  } catch {
+    // See above: nothing was acknowledged, so nothing is lost that a sender counts on.
+  }
+}
+
 export async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse, deps: HandlerDeps): Promise<void> {
   const t0 = performance.now();
   const receivedAtMs = Date.now();
@@ -95,15 +143,17 @@ export async function handleRequest(req: http.IncomingMessage, res: http.ServerR
       }
     });
     req.once('end', () => resolve(true));
-    // Sender gave up before the end: nobody waits for an answer, and a partial body is not a request.
     req.once('close', () => resolve(req.complete));
     req.once('error', () => resolve(false));
   });
-  if (!complete) return;
   const truncated = received > limit;
   const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, kept);
-
   const headers = pairs(req.rawHeaders);
+  if (!complete) {
+    await storeIncomplete(req, deps, catcher.id, receivedAtMs, headers, body, performance.now() - t0);
+    return;
+  }
+
   const forwarded = headerValue(headers, 'x-forwarded-for');
   const declared = headerValue(headers, 'content-length');
   const preflight = catcher.cors && req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;

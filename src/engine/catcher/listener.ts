@@ -6,6 +6,14 @@ import type { EngineLimits } from '../service';
 // One catcher's HTTP server: binding, limits (408/431 come from node:http itself), and a stop that
 // lets in-flight captures finish so nothing acknowledged — or being acknowledged — is lost.
 
+// Answers the listener itself wrote on a socket (408 mid-body), so the handler can record them.
+const answeredBySocket = new WeakMap<object, number>();
+
+/** The status this catcher's listener (not the handler) answered on `socket`, if any. */
+export function listenerAnswer(socket: object): number | null {
+  return answeredBySocket.get(socket) ?? null;
+}
+
 export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
 
 export class CatcherListener {
@@ -54,6 +62,7 @@ export class CatcherListener {
         return;
       }
       const answer = (status: string, msg: string): void => {
+        answeredBySocket.set(socket, Number(status.slice(0, 3)));
         socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(msg)}\r\n\r\n${msg}`);
       };
       if (err.code === 'HPE_HEADER_OVERFLOW') {

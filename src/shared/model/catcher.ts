@@ -67,6 +67,15 @@ export interface CaptureSummary {
   duplicateOf?: string | null;
 }
 
+/**
+ * The sender hung up (or was cut off by a 408/400 from the listener) before its body ended: the
+ * bytes that arrived are kept, nothing was answered 2xx. A body over the cap is also `bodyTruncated`
+ * but always answered 413, so the two never mix.
+ */
+export function isIncompleteCapture(c: Pick<CaptureSummary, 'bodyTruncated' | 'responseStatus'>): boolean {
+  return c.bodyTruncated && c.responseStatus !== 413;
+}
+
 /** The full record of one request (body fetched separately, on demand). */
 export interface Capture extends CaptureSummary {
   httpVersion: string;

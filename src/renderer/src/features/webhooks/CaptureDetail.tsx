@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import type { Capture } from '../../../../shared/model/catcher';
+import { isIncompleteCapture, type Capture } from '../../../../shared/model/catcher';
 import { MethodBadge, StatusBadge } from '../../components/Badges';
 import { BodyViewer } from '../../components/BodyViewer';
 import { parseQuery } from '../../components/bodyDecode';
@@ -122,7 +122,7 @@ function DetailHeader({ capture: c }: { capture: Capture }) {
           {c.url}
         </span>
         <CopyButton text={base.replace(/\/$/, '') + c.url} label="Copy full URL" what="URL" />
-        <StatusBadge status={c.responseStatus} />
+        <StatusBadge status={c.responseStatus} label={isIncompleteCapture(c) ? 'incomplete' : undefined} />
       </div>
       <div className="row wh-detail-actions">
         <span className="faint truncate grow" title={`${formatTimestamp(c.receivedAt)} · ${catcher?.name ?? 'deleted catcher'}`}>
@@ -161,9 +161,9 @@ function Overview({ capture: c }: { capture: Capture }) {
     ...(header(c, 'content-encoding') ? [['Content encoding', header(c, 'content-encoding')] as [string, ReactNode]] : []),
     [
       'Body',
-      `${formatBytes(c.bodySize)} (${c.bodySize.toLocaleString()} bytes)${c.declaredLength !== null && c.declaredLength !== c.bodySize ? ` · sender announced ${c.declaredLength.toLocaleString()}` : ''}${c.bodyTruncated ? ' · cut at the body limit' : ''}`,
+      `${formatBytes(c.bodySize)} (${c.bodySize.toLocaleString()} bytes)${c.declaredLength !== null && c.declaredLength !== c.bodySize ? ` · sender announced ${c.declaredLength.toLocaleString()}` : ''}${c.bodyTruncated ? (isIncompleteCapture(c) ? ' · incomplete: the sender disconnected before the body ended' : ' · cut at the body limit') : ''}`,
     ],
-    ['Answered', <StatusBadge status={c.responseStatus} />],
+    ['Answered', <StatusBadge status={c.responseStatus} label={isIncompleteCapture(c) ? (c.responseStatus === 0 ? 'no answer (incomplete request)' : 'incomplete request') : undefined} />],
     ['Duration', formatDuration(c.durationMs)],
     ['Headers', `${c.headers.length}`],
   ];

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import { loadPref, savePref } from '../../components/persist';
-import type { CaptureSummary } from '../../../../shared/model/catcher';
+import { isIncompleteCapture, type CaptureSummary } from '../../../../shared/model/catcher';
 import { MethodBadge, StatusBadge } from '../../components/Badges';
 import { formatBytes, formatRelative, formatTimestamp } from '../../components/format';
 import { Icon } from '../../components/Icon';
@@ -162,8 +162,8 @@ export function CaptureList() {
               {!s.catcherId && <span className="wh-row-catcher faint">{names.get(c.catcherId) ?? ''}</span>}
             </span>
             <CaptureRowBadges capture={c} />
-            <StatusBadge status={c.responseStatus} />
-            <span className="wh-row-size faint" title={`${NUM.format(c.bodySize)} bytes${c.bodyTruncated ? ' (cut at the body limit)' : ''}`}>
+            <StatusBadge status={c.responseStatus} label={isIncompleteCapture(c) ? 'incomplete' : undefined} />
+            <span className="wh-row-size faint" title={`${NUM.format(c.bodySize)} bytes${c.bodyTruncated ? (isIncompleteCapture(c) ? ' (the sender disconnected before the body ended)' : ' (cut at the body limit)') : ''}`}>
               {c.bodyTruncated && <Icon name="scissors" size={11} />}
               {formatBytes(c.bodySize)}
             </span>
