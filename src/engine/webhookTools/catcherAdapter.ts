@@ -11,6 +11,44 @@ function contentTypeOf(headers: HeaderPairs): string | null {
   return null;
 }
 
+interface ViewSource {
+  method: string;
+  url: string;
+  headers: HeaderPairs;
+  receivedAt: string;
+  remoteAddress: string;
+  contentType?: string | null;
+}
+
+// Built for each hook call on every capture; the receive time is parsed only when a signature check
+// needs it (most captures are unsigned).
+class CaptureView implements RequestView {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: HeaderPairs;
+  readonly remoteAddress: string;
+  readonly contentType: string | null;
+  private readonly receivedAt: string;
+  private parsedAt: number | undefined;
+
+  constructor(
+    readonly catcherId: string,
+    c: ViewSource,
+    readonly body: Buffer,
+  ) {
+    this.method = c.method;
+    this.url = c.url;
+    this.headers = c.headers;
+    this.remoteAddress = c.remoteAddress;
+    this.contentType = c.contentType ?? contentTypeOf(c.headers);
+    this.receivedAt = c.receivedAt;
+  }
+
+  get receivedAtMs(): number {
+    return (this.parsedAt ??= Date.parse(this.receivedAt));
+  }
+}
+
 export function catcherPort(catchers: { api: CatcherApi; handlers: Handlers }): CatcherPort {
   const { api, handlers } = catchers;
   const list = handlers['captures.list'];
@@ -41,16 +79,7 @@ export function catcherPort(catchers: { api: CatcherApi; handlers: Handlers }): 
     },
     setHooks(hooks) {
       if (!hooks) return api.setHooks(null);
-      const view = (catcherId: string, c: { method: string; url: string; headers: HeaderPairs; receivedAt: string; remoteAddress: string; contentType?: string | null }, body: Buffer): RequestView => ({
-        catcherId,
-        method: c.method,
-        url: c.url,
-        headers: c.headers,
-        body,
-        receivedAtMs: Date.parse(c.receivedAt),
-        remoteAddress: c.remoteAddress,
-        contentType: c.contentType ?? contentTypeOf(c.headers),
-      });
+      const view = (catcherId: string, c: ViewSource, body: Buffer): RequestView => new CaptureView(catcherId, c, body);
       api.setHooks({
         annotate: ({ catcher, capture, body }) => hooks.annotate(view(catcher.id, capture, body)),
         respond: async ({ catcher, capture, body }) => hooks.respond(capture.id, view(catcher.id, capture, body), capture.annotations ?? {}),

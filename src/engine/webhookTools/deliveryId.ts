@@ -1,5 +1,4 @@
 import type { HeaderPairs } from '../../shared/model/common';
-import { findHeader } from './signatures/util';
 
 // Providers retry a delivery with the same id; this finds it so a retry can point at the first.
 const HEADER_IDS: Array<[string, string]> = [
@@ -10,18 +9,36 @@ const HEADER_IDS: Array<[string, string]> = [
   ['X-Twilio-Idempotency-Token', 'twilio'],
 ];
 
+// Lower-cased names this looks at → their slot in `found` below (ids first, in HEADER_IDS order).
+const SLOTS = new Map<string, number>([
+  ...HEADER_IDS.map(([name], i): [string, number] => [name.toLowerCase(), i]),
+  ['stripe-signature', HEADER_IDS.length],
+  ['paddle-signature', HEADER_IDS.length + 1],
+  ['x-slack-signature', HEADER_IDS.length + 2],
+]);
+
 /** Provider-qualified delivery id, e.g. "github:72d3162e-…", or null. */
 export function deliveryIdOf(headers: HeaderPairs, body: Buffer, contentType: string | null): string | null {
-  for (const [name, provider] of HEADER_IDS) {
-    const h = findHeader(headers, name);
-    if (h && h.value.trim()) return `${provider}:${h.value.trim()}`;
+  // One case-folded pass over the headers (this runs for every capture); the first of each name counts.
+  let found: Array<string | undefined> | null = null;
+  for (const [name, value] of headers) {
+    const slot = SLOTS.get(name.toLowerCase());
+    if (slot === undefined) continue;
+    found ??= [];
+    if (found[slot] === undefined) found[slot] = value;
   }
-  const stripe = findHeader(headers, 'Stripe-Signature');
-  const paddle = findHeader(headers, 'Paddle-Signature');
+  if (found) {
+    for (let i = 0; i < HEADER_IDS.length; i++) {
+      const v = found[i]?.trim();
+      if (v) return `${(HEADER_IDS[i] as [string, string])[1]}:${v}`;
+    }
+  }
+  const stripe = found?.[HEADER_IDS.length] !== undefined;
+  const paddle = found?.[HEADER_IDS.length + 1] !== undefined;
   const looksJson = (contentType ?? '').toLowerCase().includes('json') || (body.length > 0 && body[0] === 0x7b);
   // Parse only bodies that can hold such an id: this runs for every capture.
-  const slack = findHeader(headers, 'X-Slack-Signature');
-  const candidate = body.includes('"evt_') || (paddle !== null && body.includes('"notification_id"')) || (slack !== null && body.includes('"event_id"'));
+  const slack = found?.[HEADER_IDS.length + 2] !== undefined;
+  const candidate = body.includes('"evt_') || (paddle && body.includes('"notification_id"')) || (slack && body.includes('"event_id"'));
   if (looksJson && candidate && body.length <= 8 * 1024 * 1024) {
     try {
       const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;

@@ -8,7 +8,7 @@ import { SIGNATURE_SCHEME_LABELS } from '../../shared/model/webhookTools';
 import { SwitchboardError } from '../../shared/errors';
 import { ToolsConfigStore } from './configStore';
 import { PLAIN_SECRET_BOX, type SecretBox } from './secretBox';
-import { validateSecret, verifySignature } from './signatures';
+import { hasSignatureHeader, validateSecret, verifySignature } from './signatures';
 import { firstMatch, renderTemplate, validateRules } from './rules';
 import { forwardCapture } from './forward';
 import { passThroughHeaders, joinTarget } from './relay';
@@ -108,6 +108,8 @@ export async function createWebhookToolsService(ctx: ServiceContext, deps: Webho
   }
 
   function verify(c: Pick<RequestView, 'catcherId' | 'method' | 'url' | 'headers' | 'body' | 'receivedAtMs'>): SignatureResult {
+    // Most captures carry no signature header: answer that without gathering secrets and URLs.
+    if (!hasSignatureHeader(c.headers)) return { scheme: null, status: 'unsigned', reason: 'No known signature header.' };
     const cfg = store.peek(c.catcherId);
     return verifySignature(
       { method: c.method, url: c.url, headers: c.headers, body: c.body, receivedAtMs: c.receivedAtMs, publicBaseUrls: publicBases(c.catcherId) },
@@ -195,7 +197,17 @@ export async function createWebhookToolsService(ctx: ServiceContext, deps: Webho
       if (forwardedWhileAnswering.delete(id)) return;
       if (closed || !store.peek(c.catcherId).forward.target) return;
       // The catcher may reuse its buffer once the hook returns.
-      const copy = { ...c, body: Buffer.from(c.body) };
+      // (Fields copied one by one: a view may compute some of them in getters, which a spread drops.)
+      const copy: RequestView = {
+        catcherId: c.catcherId,
+        method: c.method,
+        url: c.url,
+        headers: c.headers,
+        body: Buffer.from(c.body),
+        receivedAtMs: c.receivedAtMs,
+        remoteAddress: c.remoteAddress,
+        contentType: c.contentType,
+      };
       queue.push(async () => {
         await forwardAndRecord(id, copy);
       });

@@ -30,7 +30,29 @@ export function schemeModule(id: SignatureScheme): SchemeModule {
 }
 
 export function detectScheme(headers: HeaderPairs): SignatureScheme | null {
+  if (!hasSignatureHeader(headers)) return null;
   return SCHEMES.find((s) => s.detect(headers))?.id ?? null;
+}
+
+// Header name as sent → whether some scheme detects on it. Every scheme detects on the presence of
+// one header, so a request is unsigned unless one of its names says otherwise; this runs on every
+// capture, and asking each scheme in turn costs a case-folded scan of the headers per scheme.
+const signatureNames = new Map<string, boolean>();
+
+function isSignatureName(name: string): boolean {
+  let known = signatureNames.get(name);
+  if (known === undefined) {
+    known = SCHEMES.some((s) => s.detect([[name, '']]));
+    if (signatureNames.size >= 4096) signatureNames.clear();
+    signatureNames.set(name, known);
+  }
+  return known;
+}
+
+/** Whether any header could make a scheme detect: false means the request is unsigned. */
+export function hasSignatureHeader(headers: HeaderPairs): boolean {
+  for (const [name] of headers) if (isSignatureName(name)) return true;
+  return false;
 }
 
 /** Check that a secret has the shape its scheme needs; throws SECRET_INVALID with a clear message. */
@@ -47,7 +69,7 @@ export interface VerifyConfig {
 
 /** Detect the scheme from the headers and verify over the exact bytes with the configured secrets. */
 export function verifySignature(req: SignedRequest, config: VerifyConfig): SignatureResult {
-  const mod = SCHEMES.find((s) => s.detect(req.headers));
+  const mod = hasSignatureHeader(req.headers) ? SCHEMES.find((s) => s.detect(req.headers)) : undefined;
   if (!mod) return { scheme: null, status: 'unsigned', reason: 'No known signature header.' };
   const secrets = config.secrets.filter((s) => s.scheme === mod.id);
   if (secrets.length === 0) {
