@@ -243,7 +243,8 @@ export async function handleRequest(req: http.IncomingMessage, res: http.ServerR
   let answer: HookResponse | null = null;
   let capture: Capture | null = null;
   if (hooks?.respond || hooks?.afterResponse) {
-    capture = { ...toSummary(entry), ...incoming, id: toSummary(entry).id, seq: entry.seq, responseStatus: plannedStatus };
+    const summary = toSummary(entry);
+    capture = { ...summary, ...incoming, id: summary.id, seq: entry.seq, responseStatus: plannedStatus };
     if (annotations) capture.annotations = annotations;
   }
   if (hooks?.respond && capture) {
