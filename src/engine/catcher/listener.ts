@@ -100,7 +100,8 @@ export class CatcherListener {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     // Requests whose body has fully arrived are being stored and answered: let them finish. The
-    // ones still receiving are cut off below (a partial body is not a request anyone was answered).
+    // ones still receiving are cut off below (nobody was answered; the handler keeps what arrived as
+    // an incomplete capture while the store is still open).
     const receivedWhole = [...this.inFlight].filter(([, req]) => req.complete).map(([p]) => p);
     if (receivedWhole.length > 0) {
       let timer: NodeJS.Timeout | undefined;
