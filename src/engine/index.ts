@@ -63,7 +63,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const deps: EngineDeps = { catchers: catchers.api };
   const http = await createHttpService(ctx);
   services.push(http);
-  const sockets = await createSocketService(ctx);
+  // The workspace comes later (it uses http); sockets read its variables when a connection starts.
+  let workspaceVariables: (() => Record<string, string>) | null = null;
+  const sockets = await createSocketService(ctx, { variables: () => workspaceVariables?.() ?? {} });
   services.push(sockets);
   const tunnels = await createTunnelService(ctx, {
     resolveWsServer: sockets.api.resolveServer,
@@ -87,6 +89,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 
   const workspace = await createWorkspaceService(ctx, { http: http.api, ...(options.secretBox ? { secretBox: options.secretBox } : {}) });
   services.push(workspace);
+  workspaceVariables = () => workspace.api.variables();
 
   const handlers: Handlers = {};
   for (const service of services) Object.assign(handlers, service.handlers);

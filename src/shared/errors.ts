@@ -56,7 +56,7 @@ export const ERROR_CODES = {
   IMPORT_UNSUPPORTED: 'The file is not in a format Switchboard can import.',
   IMPORT_INVALID: 'The file looks like a known format but is malformed.',
   WORKSPACE_NOT_OPEN: 'A workspace command was given while no workspace folder is open.',
-  VARIABLES_UNRESOLVED: 'A request uses {{variables}} that no scope defines; it was not sent (switchboard run). detail.names lists them.',
+  VARIABLES_UNRESOLVED: 'A request (switchboard run) or a WebSocket connection (ws.connect: URL, headers, subprotocols) uses {{variables}} that no scope defines; nothing was sent. detail.names lists them.',
   // Webhook tools
   SECRET_INVALID: 'A signing secret has the wrong shape for its scheme (whsec_ base64, Discord hex key, …).',
   RESIGN_UNSUPPORTED: 'Re-signing is impossible for this scheme (Discord needs its private key) or no secret is set.',

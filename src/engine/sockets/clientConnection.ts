@@ -127,6 +127,8 @@ export class ClientConnection {
     readonly id: string,
     public settings: WsConnectSettings,
     private readonly deps: ConnectionDeps,
+    /** The settings with {{variables}} resolved: what is actually connected to (settings stay as written). */
+    public target: WsConnectSettings = settings,
   ) {
     this.log = new FrameLog(id, `${deps.spillBase}-${id}`, deps.logLimits);
   }
@@ -193,7 +195,7 @@ export class ClientConnection {
   private startAttempt(): void {
     this.reconnectTimer = null;
     this.reconnectInfo = null;
-    const s = this.settings;
+    const s = this.target;
     const started = Date.now();
     this.status = 'connecting';
     this.error = null;

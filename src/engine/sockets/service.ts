@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SwitchboardError } from '../../shared/errors';
-import type { WsConnectionState, WsFrame, WsFrameSummary, WsServerState } from '../../shared/model/sockets';
+import type { WsConnectSettings, WsConnectionState, WsFrame, WsFrameSummary, WsServerState } from '../../shared/model/sockets';
 import type { Handlers, Service, ServiceContext } from '../service';
 import { checkRules } from './autoReply';
 import { FrameBatcher } from './batcher';
@@ -11,10 +11,13 @@ import { exportLine, toFrame, toSummary } from './frame';
 import { DEFAULT_LOG_LIMITS, type FrameLog, type FrameLogLimits } from './frameLog';
 import { SavedMessages } from './savedMessages';
 import { WsServerInstance } from './server';
+import { resolveWsSettings } from './variables';
 
 export interface SocketServiceOptions {
   /** In-memory log caps per connection/server; older frames go to disk. */
   logLimits?: FrameLogLimits;
+  /** Workspace variables (global < environment) for {{names}} in URLs and headers; none when absent. */
+  variables?: () => Record<string, string>;
 }
 
 /** What other services (tunnels) may use: the servers and their bound ports. */
@@ -117,19 +120,26 @@ export async function createSocketService(ctx: ServiceContext, options: SocketSe
     }
   };
 
+  const resolve = (settings: WsConnectSettings): WsConnectSettings => resolveWsSettings(settings, options.variables?.() ?? {});
+
   const handlers: Handlers = {
     async 'ws.connect'(settings) {
-      validateWsUrl(settings.url);
-      const c = new ClientConnection(newId('wsc'), settings, connectionDeps);
+      const target = resolve(settings);
+      validateWsUrl(target.url);
+      const c = new ClientConnection(newId('wsc'), settings, connectionDeps, target);
       connections.set(c.id, c);
       return c.connect();
     },
     async 'ws.reconnect'({ id, settings }) {
       const c = connection(id);
-      if (settings?.url !== undefined) validateWsUrl(settings.url);
+      const next = settings ? { ...c.settings, ...settings } : c.settings;
+      // Resolved again: the environment may have changed since the last connect.
+      const target = resolve(next);
+      validateWsUrl(target.url);
       const status = c.snapshot().status;
       if (status !== 'closed') await c.close(1000, 'Reconnecting');
-      if (settings) c.settings = { ...c.settings, ...settings };
+      c.settings = next;
+      c.target = target;
       return c.connect();
     },
     async 'ws.list'() {

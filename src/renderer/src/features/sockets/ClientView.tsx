@@ -13,6 +13,7 @@ import { CloseDialog } from './CloseDialog';
 import { Composer } from './Composer';
 import { LogPanel } from './LogPanel';
 import { useSockets, type ClientDraft, type Tab } from './store';
+import { UrlVariables } from './UrlVariables';
 import { dotClass, statusWords } from './words';
 
 type ClientTab = Extract<Tab, { kind: 'client' }>;
@@ -268,6 +269,7 @@ export function ClientView({ tab }: { tab: ClientTab }) {
           </button>
         )}
       </form>
+      <UrlVariables url={draft.url} others={[...draft.headers.filter((h) => h.enabled).flatMap((h) => [h.key, h.value]), draft.protocols]} />
       <div className="sk-status">
         <StatusLine conn={conn} />
       </div>
