@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openApp, startServe } from '../../test/browser/harness';
 import { generateStore } from '../lib/genStore';
@@ -102,6 +103,12 @@ async function run(ctx: FigureContext): Promise<FigureResult> {
     // Open the 50 MB capture, then another and back, a few times: first screen of the body.
     const other = page.locator('[data-testid="capture-row"]').filter({ hasNot: page.locator('[data-url="/big"]') });
     const openMs: number[] = [];
+    // SB_BENCH_CPU_PROFILE=file.cpuprofile records the page while the 50 MB body is opened (CDP).
+    const profileTo = process.env.SB_BENCH_CPU_PROFILE;
+    if (profileTo) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
     for (let i = 0; i < (ctx.quick ? 1 : 3); i++) {
       // Oldest at the top: the 50 MB capture is the newest, at the bottom.
       await page.evaluate(`(() => { const el = document.querySelector('.wh-list .live-list'); if (el) el.scrollTop = el.scrollHeight; })()`);
@@ -111,6 +118,10 @@ async function run(ctx: FigureContext): Promise<FigureResult> {
       openMs.push(Number(await page.evaluate(OPEN_AND_TIME)));
       await other.first().click();
       await page.waitForTimeout(200);
+    }
+    if (profileTo) {
+      const { profile } = await cdp.send('Profiler.stop');
+      writeFileSync(profileTo, JSON.stringify(profile));
     }
     measured = { heapMB, heapBeforeBigMB, openMs, listed: `${listed}, ${inMemory}`, status };
   } finally {

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { Icon } from './Icon';
 import './livelist.css';
 
@@ -70,7 +70,18 @@ export function LiveList<T>({
     }
   };
 
-  const selectedIndex = selectedKey === null ? -1 : items.findIndex((it) => getKey(it) === selectedKey);
+  // A scan of 100,000 items on every render (each frame under a storm) showed in the page's
+  // profile; appends keep the index, so the last one is checked first.
+  const lastSelected = useRef(-1);
+  const selectedIndex = useMemo(() => {
+    if (selectedKey === null) return -1;
+    const guess = lastSelected.current;
+    const at = items[guess];
+    const i = at !== undefined && getKey(at) === selectedKey ? guess : items.findIndex((it) => getKey(it) === selectedKey);
+    lastSelected.current = i;
+    return i;
+    // getKey is a pure accessor (usually an inline arrow), so it is not a dependency.
+  }, [items, selectedKey]);
 
   useEffect(() => {
     if (selectedIndex >= 0) v.scrollToIndex(selectedIndex, { align: 'auto' });
