@@ -12,6 +12,8 @@ import { useTools } from './store';
 import { openInComposer } from './composer';
 import { useWebhooks } from '../webhooks/store';
 
+const REPLAY_CHUNK = 1000;
+
 function schemeOf(c: Capture | undefined): SignatureScheme | null {
   return c?.annotations?.signature?.scheme ?? null;
 }
@@ -83,13 +85,18 @@ export function ReplayDialog({ ids, capture, catcherId, onClose }: { ids: string
               ...(body !== null ? { bodyBase64: bytesToBase64(new TextEncoder().encode(body)) } : {}),
             }
           : undefined;
-      const res = await engine().invoke('webhookTools.replay', {
-        ids,
-        ...(useForward && target ? {} : { to: url.trim() }),
-        resign: resign && !resignBlocked,
-        ...(edits ? { edits } : {}),
-      });
-      setResults(res.results);
+      // The command takes up to 1000 ids; a Shift+click selection can be larger. Results show as they come.
+      const all: ReplayResult[] = [];
+      for (let i = 0; i < ids.length; i += REPLAY_CHUNK) {
+        const res = await engine().invoke('webhookTools.replay', {
+          ids: ids.slice(i, i + REPLAY_CHUNK),
+          ...(useForward && target ? {} : { to: url.trim() }),
+          resign: resign && !resignBlocked,
+          ...(edits ? { edits } : {}),
+        });
+        all.push(...res.results);
+        setResults([...all]);
+      }
     } catch (err) {
       setError(errorText(err));
     } finally {
@@ -190,7 +197,9 @@ export function ReplayDialog({ ids, capture, catcherId, onClose }: { ids: string
       )}
       {results && (
         <div className="field" data-testid="replay-results">
-          <span className="field-label">Result</span>
+          <span className="field-label" data-testid="replay-summary">
+            {ids.length === 1 ? 'Result' : replaySummary(results, ids.length)}
+          </span>
           <ul className="wt-list">
             {results.map((r) => (
               <li key={r.captureId} data-testid="replay-result">
@@ -216,4 +225,10 @@ function bytesToBase64(bytes: Uint8Array): string {
   let s = '';
   for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(s);
+}
+
+function replaySummary(results: ReplayResult[], total: number): string {
+  const failed = results.filter((r) => !r.outcome.ok || r.outcome.status >= 400).length;
+  const done = results.length < total ? `${results.length} of ${total} sent` : `${total} sent`;
+  return failed ? `${done} · ${failed} failed or answered ≥ 400` : done;
 }

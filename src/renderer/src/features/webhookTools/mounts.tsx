@@ -6,6 +6,7 @@ import { CatcherToolsDialog } from './CatcherToolsDialog';
 import { ReplayDialog } from './ReplayDialog';
 import { SignatureBadge } from './SignatureBadge';
 import { useTools } from './store';
+import { useWebhooks } from '../webhooks/store';
 
 // Small pieces mounted into the Webhooks views (list rows, detail header, catcher sidebar).
 
@@ -69,6 +70,44 @@ export function DetailToolsActions({ capture: given }: { capture: Capture }) {
         <Icon name="send" size={14} /> Replay
       </button>
       {open && <ReplayDialog ids={[capture.id]} capture={capture} onClose={() => setOpen(false)} />}
+    </>
+  );
+}
+
+/** Toolbar button of the capture list: replay the Ctrl/Shift+click selection, oldest first. */
+export function SelectionReplayButton() {
+  const marked = useWebhooks((s) => s.marked);
+  const [ids, setIds] = useState<string[] | null>(null);
+  const [catcherId, setCatcherId] = useState<string | null>(null);
+  const loadConfig = useTools((s) => s.loadConfig);
+  const open = () => {
+    const { captures } = useWebhooks.getState();
+    // In the order they arrived (as the sender delivered them), whatever the list's sort.
+    const picked = captures.filter((c) => marked.has(c.id)).sort((a, b) => a.seq - b.seq);
+    // Marked ids no longer listed (older pages dropped) still replay, after the listed ones.
+    const listed = new Set(picked.map((c) => c.id));
+    const order = [...picked.map((c) => c.id), ...[...marked].filter((id) => !listed.has(id))];
+    const catchers = new Set(picked.map((c) => c.catcherId));
+    // One catcher: its forward target is offered. Several: a URL must be given (each has its own target).
+    const only = catchers.size === 1 ? ([...catchers][0] ?? null) : null;
+    if (only) void loadConfig(only);
+    setCatcherId(only);
+    setIds(order);
+  };
+  return (
+    <>
+      <button
+        type="button"
+        className="icon-btn"
+        title={marked.size ? `Replay the ${marked.size} selected` : 'Replay selected (Ctrl/Shift+click rows to pick some)'}
+        aria-label="Replay selected"
+        data-testid="replay-selected"
+        disabled={marked.size === 0}
+        onClick={open}
+      >
+        <Icon name="send" size={14} />
+      </button>
+      {ids && <ReplayDialog ids={ids} catcherId={catcherId} onClose={() => setIds(null)} />}
     </>
   );
 }

@@ -11,7 +11,7 @@ import { useNow } from '../../components/useNow';
 import { clearCaptures, exportHar } from './actions';
 import { EmptyCaptures } from './EmptyCaptures';
 import { useWebhooks } from './store';
-import { CaptureRowBadges } from '../webhookTools/mounts';
+import { CaptureRowBadges, SelectionReplayButton } from '../webhookTools/mounts';
 import { ToolFilters } from '../webhookTools/ToolFilters';
 import { toolFiltersActive, useTools } from '../webhookTools/store';
 
@@ -103,6 +103,7 @@ export function CaptureList() {
         >
           <Icon name="export" size={14} />
         </button>
+        <SelectionReplayButton />
         <button
           type="button"
           className="icon-btn"
