@@ -53,16 +53,45 @@ function corsHeaders(req: http.IncomingMessage, preflight: boolean): HeaderPairs
   return out;
 }
 
-function send(req: http.IncomingMessage, res: http.ServerResponse, status: number, headers: HeaderPairs, body: Buffer): Promise<void> {
+/** Headers as written (with Content-Length when the status has a body), flattened for writeHead. */
+function wireHeaders(status: number, headers: HeaderPairs, body: Buffer): string[] {
+  const all = headers.slice();
+  if (!noBodyStatus(status) && !hasHeader(all, 'content-length') && !hasHeader(all, 'transfer-encoding')) {
+    all.push(['Content-Length', String(body.length)]);
+  }
+  return flat(all);
+}
+
+function noBodyStatus(status: number): boolean {
+  return status === 204 || status === 304 || (status >= 100 && status < 200);
+}
+
+interface WireAnswer {
+  headers: HeaderPairs;
+  body: Buffer;
+  wire: string[];
+}
+
+// The catcher's configured answer, encoded once per settings object (the catcher's state object is
+// replaced when its settings change), not once per request.
+const configuredAnswers = new WeakMap<CatcherState['response'], WireAnswer>();
+
+function configuredAnswer(configured: CatcherState['response']): WireAnswer {
+  let a = configuredAnswers.get(configured);
+  if (!a) {
+    const body = Buffer.from(configured.body);
+    a = { headers: configured.headers, body, wire: wireHeaders(configured.status, configured.headers, body) };
+    configuredAnswers.set(configured, a);
+  }
+  return a;
+}
+
+function send(req: http.IncomingMessage, res: http.ServerResponse, status: number, headers: HeaderPairs, body: Buffer, wire?: string[]): Promise<void> {
   return new Promise((resolve) => {
-    const noBody = status === 204 || status === 304 || (status >= 100 && status < 200);
-    const all = headers.slice();
-    if (!noBody && !hasHeader(all, 'content-length') && !hasHeader(all, 'transfer-encoding')) {
-      all.push(['Content-Length', String(body.length)]);
-    }
+    const noBody = noBodyStatus(status);
     res.on('close', () => resolve());
     try {
-      res.writeHead(status, flat(all));
+      res.writeHead(status, wire ?? wireHeaders(status, headers, body));
       res.end(noBody || req.method === 'HEAD' ? undefined : body);
     } catch {
       // Invalid user-configured headers: answer plainly rather than leave the sender hanging.
@@ -255,10 +284,11 @@ export async function handleRequest(req: http.IncomingMessage, res: http.ServerR
     }
   }
   const status = answer?.status ?? configured.status;
-  const respHeaders = [...(answer?.headers ?? configured.headers), ...extra];
-  const respBody = answer ? (typeof answer.body === 'string' ? Buffer.from(answer.body) : answer.body) : Buffer.from(configured.body);
+  const plain = !answer && extra.length === 0 ? configuredAnswer(configured) : null;
+  const respHeaders = plain ? plain.headers : [...(answer?.headers ?? configured.headers), ...extra];
+  const respBody = plain ? plain.body : answer ? (typeof answer.body === 'string' ? Buffer.from(answer.body) : answer.body) : Buffer.from(configured.body);
   await delay(answer ? (answer.delayMs ?? 0) : configured.delayMs);
-  await send(req, res, status, respHeaders, respBody);
+  await send(req, res, status, respHeaders, respBody, plain?.wire);
 
   const update: CaptureUpdate = {};
   if (status !== plannedStatus) update.responseStatus = status;
