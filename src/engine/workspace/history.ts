@@ -40,9 +40,27 @@ const EVICT_TO = 0.95;
 /** Bytes of a body read for text search (beyond that, search sees only the start). */
 const SEARCH_BYTES = 1024 * 1024;
 
-function dayKey(d: Date): string {
+function dayKeyOf(d: Date): string {
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+// Local-date formatting costs a few µs per send; sends in the same minute share the day (a minute
+// never spans two local days, whatever the zone's offset).
+let dayCache = { minute: NaN, key: '' };
+function dayKey(d: Date): string {
+  const minute = Math.floor(d.getTime() / 60_000);
+  if (minute !== dayCache.minute) dayCache = { minute, key: dayKeyOf(d) };
+  return dayCache.key;
+}
+
+// Ids: the time plus a per-process random prefix and a counter. One randomBytes call per send was
+// a synchronous syscall on the send path.
+const ID_PREFIX = randomBytes(3).toString('hex');
+let idCounter = 0;
+function historyId(at: Date): string {
+  idCounter = (idCounter + 1) % 0x1000000;
+  return `h${at.getTime().toString(36)}${ID_PREFIX}${idCounter.toString(16).padStart(6, '0')}`;
 }
 
 export function summary(e: HistoryEntry): HistorySummary {
@@ -146,7 +164,7 @@ export class HistoryStore {
     const response = outcome.ok ? outcome.response : null;
     const started = response ? new Date(response.startedAt) : now;
     const at = Number.isFinite(started.getTime()) ? started : now;
-    const id = `h${at.getTime().toString(36)}${randomBytes(4).toString('hex')}`;
+    const id = historyId(at);
     let body: Buffer = Buffer.alloc(0);
     if (response && response.bodySize > 0) {
       try {
