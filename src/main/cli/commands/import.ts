@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { createEngine } from '../../../engine';
 import { toErrorShape } from '../../../shared/errors';
 import { resolveDataDir } from '../../dataDir';
+import { parseCommandArgs } from '../args';
 
 const FORMATS = ['curl', 'postman', 'postman-environment', 'insomnia', 'har', 'openapi'] as const;
 
@@ -35,29 +35,21 @@ function countRequests(children: Array<{ kind: string; children?: unknown }>): n
 }
 
 export async function importCommand(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        into: { type: 'string' },
-        name: { type: 'string' },
-        format: { type: 'string' },
-        json: { type: 'boolean' },
-        'data-dir': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    process.stderr.write(`switchboard import: ${err instanceof Error ? err.message : String(err)}\n\n${HELP}`);
-    return 2;
-  }
+  const parsed = parseCommandArgs(
+    'import',
+    argv,
+    {
+      into: { type: 'string' },
+      name: { type: 'string' },
+      format: { type: 'string' },
+      json: { type: 'boolean' },
+      'data-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    HELP,
+  );
+  if ('exit' in parsed) return parsed.exit;
   const { values: o, positionals } = parsed;
-  if (o.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
   const file = positionals[0];
   if (!file || positionals.length > 1 || !o.into) {
     process.stderr.write(`switchboard import: give one FILE and --into WORKSPACE_DIR\n\n${HELP}`);

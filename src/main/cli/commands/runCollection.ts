@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { createEngine } from '../../../engine';
 import { toErrorShape } from '../../../shared/errors';
 import type { TreeNode } from '../../../shared/model/workspace';
 import { resolveDataDir } from '../../dataDir';
+import { parseCommandArgs } from '../args';
 
 const HELP = `Usage: switchboard run COLLECTION_DIR [options]
 
@@ -45,29 +45,21 @@ function requestsInOrder(nodes: TreeNode[], prefix: string[] = []): Array<{ path
 }
 
 export async function runCollectionCommand(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        env: { type: 'string' },
-        secrets: { type: 'string' },
-        bail: { type: 'boolean' },
-        json: { type: 'boolean' },
-        'data-dir': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    process.stderr.write(`switchboard run: ${err instanceof Error ? err.message : String(err)}\n\n${HELP}`);
-    return 2;
-  }
+  const parsed = parseCommandArgs(
+    'run',
+    argv,
+    {
+      env: { type: 'string' },
+      secrets: { type: 'string' },
+      bail: { type: 'boolean' },
+      json: { type: 'boolean' },
+      'data-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    HELP,
+  );
+  if ('exit' in parsed) return parsed.exit;
   const { values: o, positionals } = parsed;
-  if (o.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
   const dirArg = positionals[0];
   if (!dirArg || positionals.length > 1) {
     process.stderr.write(`switchboard run: give one COLLECTION_DIR\n\n${HELP}`);

@@ -1,12 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { createEngine } from '../../../engine';
 import { isErrorShape, toErrorShape } from '../../../shared/errors';
 import type { Engine } from '../../../engine';
 import type { KeyValue, RequestBody, RequestSpecInput, ResponseRecord } from '../../../shared/model/http';
 import { resolveDataDir } from '../../dataDir';
+import { parseCommandArgs } from '../args';
 
 const HELP = `Usage: switchboard send [options] URL
 
@@ -44,38 +44,30 @@ function dataText(d: string): string {
 }
 
 export async function sendCommand(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        request: { type: 'string', short: 'X' },
-        header: { type: 'string', short: 'H', multiple: true },
-        data: { type: 'string', short: 'd', multiple: true },
-        'data-binary': { type: 'string' },
-        user: { type: 'string', short: 'u' },
-        timeout: { type: 'string' },
-        insecure: { type: 'boolean', short: 'k' },
-        'no-follow': { type: 'boolean' },
-        'max-redirects': { type: 'string' },
-        proxy: { type: 'string', short: 'x' },
-        json: { type: 'boolean' },
-        verbose: { type: 'boolean', short: 'v' },
-        fail: { type: 'boolean' },
-        'data-dir': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    process.stderr.write(`switchboard send: ${err instanceof Error ? err.message : String(err)}\n\n${HELP}`);
-    return 2;
-  }
+  const parsed = parseCommandArgs(
+    'send',
+    argv,
+    {
+      request: { type: 'string', short: 'X' },
+      header: { type: 'string', short: 'H', multiple: true },
+      data: { type: 'string', short: 'd', multiple: true },
+      'data-binary': { type: 'string' },
+      user: { type: 'string', short: 'u' },
+      timeout: { type: 'string' },
+      insecure: { type: 'boolean', short: 'k' },
+      'no-follow': { type: 'boolean' },
+      'max-redirects': { type: 'string' },
+      proxy: { type: 'string', short: 'x' },
+      json: { type: 'boolean' },
+      verbose: { type: 'boolean', short: 'v' },
+      fail: { type: 'boolean' },
+      'data-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    HELP,
+  );
+  if ('exit' in parsed) return parsed.exit;
   const { values: o, positionals } = parsed;
-  if (o.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
   const url = positionals[0];
   if (!url || positionals.length > 1) {
     process.stderr.write(`switchboard send: give exactly one URL\n\n${HELP}`);
