@@ -3,15 +3,10 @@ import type { KeyValue, MultipartPart, RequestBody, RequestSpec } from '../model
 import type { CollectionItem, HistoryEntry, ImportResult, SkippedItem } from '../model/workspace';
 import { SwitchboardError } from '../errors';
 import { bodyFromContentType, bodyText, bytesToBase64, defaultContentType, headerValue, makeSpec } from './specHelpers';
+import { obj } from './json';
 
 // HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/): import (each entry a request) and export
 // of history. Bodies that HAR cannot hold as text are base64 with `encoding: "base64"`.
-
-type Json = Record<string, unknown>;
-
-function obj(v: unknown): Json | null {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : null;
-}
 
 export function isHar(doc: unknown): boolean {
   const log = obj(obj(doc)?.log);

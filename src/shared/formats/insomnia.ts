@@ -2,25 +2,12 @@ import type { KeyValue, MultipartPart, RequestAuth, RequestBody } from '../model
 import type { Collection, CollectionFolder, CollectionItem, Environment, ImportResult, SkippedItem, VariableDef } from '../model/workspace';
 import { SwitchboardError } from '../errors';
 import { bodyFromContentType, makeSpec } from './specHelpers';
+import { type Json, obj, arr, str } from './json';
 
 // Insomnia export format v4 (Insomnia "Export Data" JSON, also written by v2023+ as v4). Resources
 // are a flat list linked by parentId: workspace → request_group (folders) → request, and
 // environment (base, then sub-environments). Template tags ({% … %}), gRPC and WebSocket requests,
 // and folder environments are listed in `skipped`.
-
-type Json = Record<string, unknown>;
-
-function obj(v: unknown): Json | null {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : null;
-}
-function arr(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
-}
-function str(v: unknown, fallback = ''): string {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return fallback;
-}
 
 export function isInsomniaExport(doc: unknown): boolean {
   const o = obj(doc);

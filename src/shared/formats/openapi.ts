@@ -3,6 +3,7 @@ import type { KeyValue, MultipartPart, RequestAuth, RequestBody } from '../model
 import type { Collection, CollectionFolder, CollectionItem, ImportResult, SkippedItem, VariableDef } from '../model/workspace';
 import { SwitchboardError } from '../errors';
 import { makeSpec } from './specHelpers';
+import { type Json, obj, arr, str } from './json';
 
 // OpenAPI 3.0/3.1 → one request per operation, grouped in folders by first tag. The server URL
 // becomes the collection variable {{baseUrl}}; path parameters become {{name}} variables with
@@ -10,18 +11,7 @@ import { makeSpec } from './specHelpers';
 // generated from the schema by openapi-sampler. Only local "#/…" references are followed; external
 // ones are listed in `skipped` (an import never reaches the network).
 
-type Json = Record<string, unknown>;
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
-
-function obj(v: unknown): Json | null {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : null;
-}
-function arr(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
-}
-function str(v: unknown, fallback = ''): string {
-  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : fallback;
-}
 
 export function isOpenApi(doc: unknown): boolean {
   const o = obj(doc);

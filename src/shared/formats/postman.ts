@@ -2,6 +2,7 @@ import type { KeyValue, MultipartPart, RequestAuth, RequestBody, RequestSpec } f
 import type { Collection, CollectionFolder, CollectionItem, Environment, ImportResult, SkippedItem, VariableDef } from '../model/workspace';
 import { SwitchboardError } from '../errors';
 import { bodyText, makeSpec } from './specHelpers';
+import { type Json, obj, arr, str } from './json';
 
 // Postman collection format v2.1 (and v2.0, which differs only in auth params being maps), plus
 // Postman environment files. Scripts, saved example responses and OAuth flows have no place in a
@@ -9,19 +10,6 @@ import { bodyText, makeSpec } from './specHelpers';
 
 export const POSTMAN_SCHEMA_V21 = 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json';
 
-type Json = Record<string, unknown>;
-
-function obj(v: unknown): Json | null {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : null;
-}
-function arr(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
-}
-function str(v: unknown, fallback = ''): string {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return fallback;
-}
 function description(v: unknown): string | undefined {
   if (typeof v === 'string') return v || undefined;
   const o = obj(v);
