@@ -23,6 +23,11 @@ export class FrameBatcher {
   /** The pending batch touched last (valid until the next flush or forget). */
   private last: Pending | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /**
+   * Counts flushes: a sender that remembers the epoch it last called clientChanged/touch in can
+   * skip both until the next flush (they are idempotent within a batch), instead of a map write per frame.
+   */
+  epoch = 0;
 
   constructor(private readonly emit: (event: EngineEvent) => void) {}
 
@@ -63,26 +68,25 @@ export class FrameBatcher {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.pending.size > 0) {
-      const batches = this.pending;
-      this.pending = new Map();
-      this.last = null;
+    // Everything is taken (and the epoch moved) before emitting, so frames recorded by listeners
+    // while this flush emits land in the next batch, marked again.
+    const batches = this.pending.size > 0 ? this.pending : null;
+    const dirty = this.dirtyClients.size > 0 ? this.dirtyClients : null;
+    const touched = this.touched.size > 0 ? this.touched : null;
+    if (batches) this.pending = new Map();
+    if (dirty) this.dirtyClients = new Map();
+    if (touched) this.touched = new Map();
+    this.last = null;
+    this.epoch++;
+    if (batches) {
       for (const [logId, p] of batches) {
         const frames = p.log.summaries(Math.max(p.firstSeq, p.lastSeq - MAX_FRAMES_PER_EVENT + 1), p.lastSeq);
         const skipped = p.lastSeq - p.firstSeq + 1 - frames.length;
         this.emit({ type: 'ws.frames', logId, frames, skipped, lastSeq: p.lastSeq });
       }
     }
-    if (this.dirtyClients.size > 0) {
-      const dirty = this.dirtyClients;
-      this.dirtyClients = new Map();
-      for (const snapshot of dirty.values()) this.emit({ type: 'wsServer.client', client: snapshot() });
-    }
-    if (this.touched.size > 0) {
-      const touched = this.touched;
-      this.touched = new Map();
-      for (const fn of touched.values()) fn();
-    }
+    if (dirty) for (const snapshot of dirty.values()) this.emit({ type: 'wsServer.client', client: snapshot() });
+    if (touched) for (const fn of touched.values()) fn();
   }
 
   /** Drops pending frames of a log (cleared or removed). */

@@ -13,13 +13,15 @@ import {
 } from '../../shared/model/sockets';
 import type { FrameBatcher } from './batcher';
 import type { Entry } from './frame';
-import { FrameLog, type FrameLogLimits } from './frameLog';
+import { FrameLog, frameCode, type FrameLogLimits } from './frameLog';
 import { checkCloseReason, encodeMessage, type ParsedWsMessage } from './payload';
 import { classifyWsError, wsStatusCode } from './wsErrors';
 
 const FAILED_BODY_LIMIT = 64 * 1024;
 /** How long we wait for the peer's close frame before dropping the TCP connection ourselves. */
 const CLOSE_WAIT_MS = 5_000;
+const IN_TEXT = frameCode('in', 'text');
+const IN_BINARY = frameCode('in', 'binary');
 
 export interface ConnectionDeps {
   batcher: FrameBatcher;
@@ -122,6 +124,8 @@ export class ClientConnection {
   private removed = false;
   /** Made once: it is handed to the batcher on every frame. */
   private readonly touchState = () => this.changed();
+  /** The batcher epoch in which touchState was last queued. */
+  private touchedEpoch = -1;
 
   constructor(
     readonly id: string,
@@ -314,12 +318,18 @@ export class ClientConnection {
       this.changed();
       this.settleOutcome();
     });
+    const batcher = this.deps.batcher;
+    const log = this.log;
+    const stats = this.stats;
     ws.on('message', (data: Buffer, isBinary: boolean) => {
-      this.stats.messagesIn++;
-      this.stats.bytesIn += data.length;
-      // The hot path: no object per frame.
-      this.deps.batcher.add(this.log, this.log.append(Date.now(), 'in', isBinary ? 'binary' : 'text', data));
-      this.deps.batcher.touch(this.id, this.touchState);
+      stats.messagesIn++;
+      stats.bytesIn += data.length;
+      // The hot path: no object per frame, and the state touched once per batch.
+      batcher.add(log, log.appendCoded(Date.now(), isBinary ? IN_BINARY : IN_TEXT, data, -1));
+      if (this.touchedEpoch !== batcher.epoch) {
+        this.touchedEpoch = batcher.epoch;
+        batcher.touch(this.id, this.touchState);
+      }
     });
     ws.on('ping', (data: Buffer) => {
       const now = Date.now();

@@ -1,6 +1,6 @@
 import type { WsDirection, WsEntryKind, WsFrameSummary, WsLogFilter } from '../../shared/model/sockets';
 import { entryMatcher, toSummary, type Entry } from './frame';
-import { decodeEntries, DIRECTIONS, encodeRecords, KINDS, type RecordSource } from './spillCodec';
+import { decodeEntries, DIRECTIONS, encodeColumns, KINDS } from './spillCodec';
 import { SpillFile } from './spillFile';
 
 export interface FrameLogLimits {
@@ -39,6 +39,11 @@ const BIG_FRAME = 64 * 1024;
 // Plain objects, not Maps: property loads with inline caches are cheapest on the per-frame path.
 const DIR_CODE = Object.fromEntries(DIRECTIONS.map((d, i) => [d, i << 4])) as Record<WsDirection, number>;
 const KIND_CODE = Object.fromEntries(KINDS.map((k, i) => [k, i])) as Record<WsEntryKind, number>;
+
+/** The code FrameLog.appendCoded takes for a direction and kind. */
+export function frameCode(direction: WsDirection, kind: WsEntryKind): number {
+  return DIR_CODE[direction] | KIND_CODE[kind];
+}
 
 /**
  * The log of one connection or server. Recording a frame is on every message's path, so the
@@ -87,7 +92,8 @@ export class FrameLog {
     return this.spilledCount + this.count;
   }
 
-  private clientNumber(id: string): number {
+  /** A client id's number in this log (stable for the log's life, clears included): for appendCoded. */
+  clientNumber(id: string): number {
     let n = this.clientIndex.get(id);
     if (n === undefined) {
       n = this.clientIds.length;
@@ -99,6 +105,14 @@ export class FrameLog {
 
   /** Records a frame and returns its seq. The payload is copied (small) or kept (big). */
   append(time: number, direction: WsDirection, kind: WsEntryKind, data: Buffer, clientId?: string, extras?: FrameExtras): number {
+    return this.appendCoded(time, DIR_CODE[direction] | KIND_CODE[kind], data, clientId === undefined ? -1 : this.clientNumber(clientId), extras);
+  }
+
+  /**
+   * append() for the per-frame path: `code` from frameCode(), `client` from clientNumber() or -1,
+   * both worked out once per connection instead of once per frame.
+   */
+  appendCoded(time: number, code: number, data: Buffer, client: number, extras?: FrameExtras): number {
     const len = data.length;
     const isBig = len > BIG_FRAME;
     if (this.count === this.cap || (this.count > 0 && this.bigBytes + this.used + len > this.limits.maxBytes)) this.spillOldest();
@@ -107,7 +121,7 @@ export class FrameLog {
     const seq = ++this.lastSeq;
     if (i === 0) this.firstSeq = seq;
     this.times[i] = time;
-    this.codes[i] = DIR_CODE[direction] | KIND_CODE[kind] | (isBig ? 0x80 : 0);
+    this.codes[i] = isBig ? code | 0x80 : code;
     this.offs[i] = this.used;
     this.lens[i] = len;
     if (isBig) {
@@ -117,7 +131,7 @@ export class FrameLog {
       this.arena.set(data, this.used);
       this.used += len;
     }
-    this.clientOf[i] = clientId === undefined ? -1 : this.clientNumber(clientId);
+    this.clientOf[i] = client;
     if (extras) this.extras.set(seq, extras);
     return seq;
   }
@@ -164,19 +178,19 @@ export class FrameLog {
     const k = this.count - keep;
     if (k <= 0) return;
     const firstSeq = this.firstSeq;
-    const src: RecordSource = {
+    const bytes = encodeColumns({
       count: k,
-      seq: (i) => firstSeq + i,
-      time: (i) => this.times[i]!,
-      code: (i) => this.codes[i]! & 0x7f,
-      payload: (i) => this.payloadView(i),
-      clientId: (i) => {
-        const c = this.clientOf[i]!;
-        return c < 0 ? undefined : this.clientIds[c];
-      },
-      extras: (i) => this.extras.get(firstSeq + i),
-    };
-    const bytes = encodeRecords(src);
+      firstSeq,
+      times: this.times,
+      codes: this.codes,
+      offs: this.offs,
+      lens: this.lens,
+      clientOf: this.clientOf,
+      arena: this.arena,
+      big: this.big,
+      clientIds: this.clientIds,
+      extras: this.extras,
+    });
     this.spill ??= new SpillFile(`${this.spillBase}.${this.generation}.frames`);
     const where = this.spill.append(bytes);
     this.chunks.push({ firstSeq, lastSeq: firstSeq + k - 1, count: k, ...where });

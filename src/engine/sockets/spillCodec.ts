@@ -117,69 +117,96 @@ export function decodeEntries(buf: Buffer): Entry[] {
   return out;
 }
 
-/** Column-wise access to frames being spilled (FrameLog's memory), so no Entry objects are made. */
-export interface RecordSource {
+/** Frames being spilled, straight from FrameLog's columns (no Entry, view or closure per frame). */
+export interface ColumnSource {
+  /** Records 0 … count-1 of the columns; record i has seq firstSeq + i. */
   count: number;
-  seq(i: number): number;
-  time(i: number): number;
-  /** direction << 4 | kind, as indexes into DIRECTIONS and KINDS. */
-  code(i: number): number;
-  payload(i: number): Buffer;
-  clientId(i: number): string | undefined;
-  extras(i: number): { rttMs?: number; closeCode?: number; errorCode?: string } | undefined;
+  firstSeq: number;
+  times: Float64Array;
+  /** direction << 4 | kind, as indexes into DIRECTIONS and KINDS; bit 0x80 = payload in `big`. */
+  codes: Uint8Array;
+  offs: Uint32Array;
+  lens: Uint32Array;
+  /** Index into clientIds, or -1. */
+  clientOf: Int32Array;
+  arena: Buffer;
+  big: ReadonlyMap<number, Buffer>;
+  clientIds: readonly string[];
+  extras: ReadonlyMap<number, { rttMs?: number; closeCode?: number; errorCode?: string }>;
 }
 
+/** Payloads up to this size are copied byte by byte: cheaper than making a view to copy from. */
+const SMALL_COPY = 64;
+
 /** Same records as encodeEntries, straight from columns. */
-export function encodeRecords(src: RecordSource): Buffer {
+export function encodeColumns(src: ColumnSource): Buffer {
+  const { count, firstSeq, times, codes, offs, lens, clientOf, arena, big, clientIds, extras } = src;
+  const hasExtras = extras.size > 0;
+  // Client ids as bytes, looked up once per client rather than once per frame.
+  const ids: Array<Buffer | undefined> = [];
   let total = 0;
-  for (let i = 0; i < src.count; i++) {
-    total += FIXED + src.payload(i).length;
-    const c = src.clientId(i);
-    if (c !== undefined) total += 2 + idBytes(c).length;
-    const x = src.extras(i);
-    if (x) {
-      if (x.rttMs !== undefined) total += 8;
-      if (x.closeCode !== undefined) total += 2;
-      if (x.errorCode !== undefined) total += 2 + Buffer.byteLength(x.errorCode);
+  for (let i = 0; i < count; i++) {
+    total += FIXED + lens[i]!;
+    const c = clientOf[i]!;
+    if (c >= 0) total += 2 + (ids[c] ??= idBytes(clientIds[c]!)).length;
+    if (hasExtras) {
+      const x = extras.get(firstSeq + i);
+      if (x) {
+        if (x.rttMs !== undefined) total += 8;
+        if (x.closeCode !== undefined) total += 2;
+        if (x.errorCode !== undefined) total += 2 + Buffer.byteLength(x.errorCode);
+      }
     }
   }
   const buf = Buffer.allocUnsafe(total);
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.length);
   let off = 0;
-  for (let i = 0; i < src.count; i++) {
+  for (let i = 0; i < count; i++) {
     const start = off;
-    const code = src.code(i);
-    const c = src.clientId(i);
-    const x = src.extras(i);
+    const code = codes[i]!;
+    const c = clientOf[i]!;
+    const x = hasExtras ? extras.get(firstSeq + i) : undefined;
     off += 4;
-    buf.writeDoubleLE(src.seq(i), off);
-    buf.writeDoubleLE(src.time(i), off + 8);
+    view.setFloat64(off, firstSeq + i, true);
+    view.setFloat64(off + 8, times[i]!, true);
     buf[off + 16] = (code >> 4) & 0x7;
     buf[off + 17] = code & 0xf;
-    buf[off + 18] = (c !== undefined ? 1 : 0) | (x?.rttMs !== undefined ? 2 : 0) | (x?.closeCode !== undefined ? 4 : 0) | (x?.errorCode !== undefined ? 8 : 0);
+    buf[off + 18] = (c >= 0 ? 1 : 0) | (x?.rttMs !== undefined ? 2 : 0) | (x?.closeCode !== undefined ? 4 : 0) | (x?.errorCode !== undefined ? 8 : 0);
     off += 19;
-    if (c !== undefined) {
-      const id = idBytes(c);
-      buf.writeUInt16LE(id.length, off);
-      buf.set(id, off + 2);
+    if (c >= 0) {
+      const id = ids[c]!;
+      view.setUint16(off, id.length, true);
+      for (let j = 0; j < id.length; j++) buf[off + 2 + j] = id[j]!;
       off += 2 + id.length;
     }
-    if (x?.rttMs !== undefined) {
-      buf.writeDoubleLE(x.rttMs, off);
-      off += 8;
+    if (x) {
+      if (x.rttMs !== undefined) {
+        view.setFloat64(off, x.rttMs, true);
+        off += 8;
+      }
+      if (x.closeCode !== undefined) {
+        view.setUint16(off, x.closeCode, true);
+        off += 2;
+      }
+      if (x.errorCode !== undefined) {
+        const n = buf.write(x.errorCode, off + 2, 'utf8');
+        view.setUint16(off, n, true);
+        off += 2 + n;
+      }
     }
-    if (x?.closeCode !== undefined) {
-      buf.writeUInt16LE(x.closeCode, off);
-      off += 2;
+    const len = lens[i]!;
+    if (code & 0x80) {
+      const data = big.get(firstSeq + i);
+      if (data) buf.set(data, off);
+      else buf.fill(0, off, off + len);
+    } else if (len <= SMALL_COPY) {
+      const from = offs[i]!;
+      for (let j = 0; j < len; j++) buf[off + j] = arena[from + j]!;
+    } else {
+      arena.copy(buf, off, offs[i]!, offs[i]! + len);
     }
-    if (x?.errorCode !== undefined) {
-      const n = buf.write(x.errorCode, off + 2, 'utf8');
-      buf.writeUInt16LE(n, off);
-      off += 2 + n;
-    }
-    const payload = src.payload(i);
-    buf.set(payload, off);
-    off += payload.length;
-    buf.writeUInt32LE(off - start - 4, start);
+    off += len;
+    view.setUint32(start, off - start - 4, true);
   }
   return buf;
 }
