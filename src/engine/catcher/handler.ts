@@ -4,7 +4,7 @@ import type { HeaderPairs } from '../../shared/model/common';
 import type { Capture, CatcherState } from '../../shared/model/catcher';
 import type { CaptureAnnotations } from '../../shared/model/webhookTools';
 import type { CaptureStore, StoreEntry } from '../store/captureStore';
-import type { CaptureUpdate } from '../store/codec';
+import { captureId, type CaptureDetail, type CaptureUpdate } from '../store/codec';
 import type { CatcherHooks, HookResponse, IncomingCapture } from './hooks';
 import { listenerAnswer } from './listener';
 import { headerValue, toSummary } from './view';
@@ -152,6 +152,74 @@ async function storeIncomplete(
   }
 }
 
+/** What the request's headers say that the capture needs, found in one pass over the raw list. */
+interface HeaderFacts {
+  contentType: string | null;
+  contentLength: string | null;
+  forwardedFor: string | null;
+}
+
+// Lower-casing every name for every lookup showed in profiles (thousands of requests a second):
+// names are compared only when their length matches one we look for.
+function headerFacts(raw: string[]): HeaderFacts {
+  const out: HeaderFacts = { contentType: null, contentLength: null, forwardedFor: null };
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const len = name.length;
+    if (len === 12) {
+      if (out.contentType === null && name.toLowerCase() === 'content-type') out.contentType = raw[i + 1] as string;
+    } else if (len === 14) {
+      if (out.contentLength === null && name.toLowerCase() === 'content-length') out.contentLength = raw[i + 1] as string;
+    } else if (len === 15) {
+      if (out.forwardedFor === null && name.toLowerCase() === 'x-forwarded-for') out.forwardedFor = raw[i + 1] as string;
+    }
+  }
+  return out;
+}
+
+const DIGITS = /^\d+$/;
+
+function declaredLengthOf(value: string | null): number | null {
+  if (value === null) return null;
+  const v = value.trim();
+  return DIGITS.test(v) ? Number(v) : null;
+}
+
+function firstForwarded(value: string | null): string | null {
+  if (!value) return null;
+  const comma = value.indexOf(',');
+  return (comma < 0 ? value : value.slice(0, comma)).trim() || null;
+}
+
+// One ISO string per millisecond: at thousands of requests a second many share one.
+let isoMs = -1;
+let isoText = '';
+export function isoTime(ms: number): string {
+  if (ms !== isoMs) {
+    isoMs = ms;
+    isoText = new Date(ms).toISOString();
+  }
+  return isoText;
+}
+
+/** Reads the body up to `limit` bytes (counting, not keeping, the rest); resolves false if the sender hung up first. */
+function readBody(req: http.IncomingMessage, limit: number, into: { chunks: Buffer[]; kept: number; received: number }): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    req.on('data', (chunk: Buffer) => {
+      into.received += chunk.length;
+      if (into.kept < limit) {
+        const take = Math.min(chunk.length, limit - into.kept);
+        into.chunks.push(take === chunk.length ? chunk : chunk.subarray(0, take));
+        into.kept += take;
+      }
+    });
+    req.on('end', () => resolve(true));
+    // 'close' also follows a normal end (the promise is settled by then); alone it means cut off.
+    req.on('close', () => resolve(req.complete));
+    req.on('error', () => resolve(false));
+  });
+}
+
 export async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse, deps: HandlerDeps): Promise<void> {
   const t0 = performance.now();
   const receivedAtMs = Date.now();
@@ -159,57 +227,48 @@ export async function handleRequest(req: http.IncomingMessage, res: http.ServerR
   const limit = catcher.bodyLimit;
 
   // Body: keep up to the cap, drain (and count) the rest so the 413 reaches the sender cleanly.
-  const chunks: Buffer[] = [];
-  let kept = 0;
-  let received = 0;
-  const complete = await new Promise<boolean>((resolve) => {
-    req.on('data', (chunk: Buffer) => {
-      received += chunk.length;
-      if (kept < limit) {
-        const take = Math.min(chunk.length, limit - kept);
-        chunks.push(take === chunk.length ? chunk : chunk.subarray(0, take));
-        kept += take;
-      }
-    });
-    req.once('end', () => resolve(true));
-    req.once('close', () => resolve(req.complete));
-    req.once('error', () => resolve(false));
-  });
-  const truncated = received > limit;
-  const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, kept);
+  const got = { chunks: [] as Buffer[], kept: 0, received: 0 };
+  const complete = await readBody(req, limit, got);
+  const truncated = got.received > limit;
+  const body = got.chunks.length === 1 ? (got.chunks[0] as Buffer) : Buffer.concat(got.chunks, got.kept);
   const headers = pairs(req.rawHeaders);
   if (!complete) {
     await storeIncomplete(req, deps, catcher.id, receivedAtMs, headers, body, performance.now() - t0);
     return;
   }
 
-  const forwarded = headerValue(headers, 'x-forwarded-for');
-  const declared = headerValue(headers, 'content-length');
-  const preflight = catcher.cors && req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
+  const facts = headerFacts(req.rawHeaders);
+  const method = req.method ?? 'GET';
+  const url = req.url ?? '/';
+  const preflight = catcher.cors && method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
   const configured = catcher.response;
   const plannedStatus = truncated ? 413 : preflight ? 204 : configured.status;
-
-  const incoming: IncomingCapture = {
-    catcherId: catcher.id,
-    receivedAt: new Date(receivedAtMs).toISOString(),
-    method: req.method ?? 'GET',
-    url: req.url ?? '/',
-    bodySize: body.length,
-    bodyTruncated: truncated,
-    contentType: headerValue(headers, 'content-type'),
-    responseStatus: plannedStatus,
-    httpVersion: req.httpVersion,
-    headers,
-    remoteAddress: req.socket.remoteAddress ?? '',
-    remotePort: req.socket.remotePort ?? 0,
-    forwardedFor: forwarded ? (forwarded.split(',')[0] as string).trim() || null : null,
-    declaredLength: declared !== null && /^\d+$/.test(declared.trim()) ? Number(declared.trim()) : null,
-    durationMs: 0,
-  };
+  const remoteAddress = req.socket.remoteAddress ?? '';
+  const remotePort = req.socket.remotePort ?? 0;
+  const forwardedFor = firstForwarded(facts.forwardedFor);
+  const declaredLength = declaredLengthOf(facts.contentLength);
 
   const hooks = deps.hooks();
   let annotations: Partial<CaptureAnnotations> | null = null;
+  let incoming: IncomingCapture | null = null;
   if (hooks?.annotate) {
+    incoming = {
+      catcherId: catcher.id,
+      receivedAt: isoTime(receivedAtMs),
+      method,
+      url,
+      bodySize: body.length,
+      bodyTruncated: truncated,
+      contentType: facts.contentType,
+      responseStatus: plannedStatus,
+      httpVersion: req.httpVersion,
+      headers,
+      remoteAddress,
+      remotePort,
+      forwardedFor,
+      declaredLength,
+      durationMs: 0,
+    };
     try {
       annotations = hooks.annotate({ catcher, capture: incoming, body }) ?? null;
     } catch {
@@ -218,28 +277,21 @@ export async function handleRequest(req: http.IncomingMessage, res: http.ServerR
   }
 
   let entry: StoreEntry;
+  const durationMs = Math.round((performance.now() - t0 + (truncated || preflight ? 0 : configured.delayMs)) * 1000) / 1000;
   try {
-    const durationMs = Math.round((performance.now() - t0 + (truncated || preflight ? 0 : configured.delayMs)) * 1000) / 1000;
+    const detail: CaptureDetail = { httpVersion: req.httpVersion, headers, remoteAddress, remotePort, forwardedFor, declaredLength, durationMs };
+    if (annotations) detail.annotations = annotations;
     entry = await deps.store.append({
       catcherId: catcher.id,
       receivedAtMs,
-      method: incoming.method,
-      url: incoming.url,
-      contentType: incoming.contentType,
+      method,
+      url,
+      contentType: facts.contentType,
       bodyTruncated: truncated,
       responseStatus: plannedStatus,
       signatureStatus: annotations?.signature?.status ?? null,
       duplicateOf: annotations?.duplicateOf ?? null,
-      detail: {
-        httpVersion: incoming.httpVersion,
-        headers,
-        remoteAddress: incoming.remoteAddress,
-        remotePort: incoming.remotePort,
-        forwardedFor: incoming.forwardedFor,
-        declaredLength: incoming.declaredLength,
-        durationMs,
-        ...(annotations ? { annotations } : {}),
-      },
+      detail,
       body,
     });
   } catch (err) {
@@ -259,7 +311,7 @@ export async function handleRequest(req: http.IncomingMessage, res: http.ServerR
       error: 'Payload Too Large',
       message: `The body is larger than this catcher's limit of ${limit} bytes; the first ${limit} bytes were captured.`,
       limit,
-      received,
+      received: got.received,
     });
     await send(req, res, 413, [['Content-Type', 'application/json'], ...extra], Buffer.from(msg));
     return;
@@ -269,13 +321,34 @@ export async function handleRequest(req: http.IncomingMessage, res: http.ServerR
     return;
   }
 
-  let answer: HookResponse | null = null;
+  // The Capture the answering hooks see is built only when they have something to do for it
+  // (rules, forwarding, a delivery id to settle): most captures need none of it.
   let capture: Capture | null = null;
-  if (hooks?.respond || hooks?.afterResponse) {
-    const summary = toSummary(entry);
-    capture = { ...summary, ...incoming, id: summary.id, seq: entry.seq, responseStatus: plannedStatus };
+  if (hooks && (hooks.respond || hooks.afterResponse) && (!hooks.wants || hooks.wants(catcher, annotations))) {
+    capture = {
+      id: captureId(entry.seq),
+      catcherId: catcher.id,
+      seq: entry.seq,
+      receivedAt: isoTime(receivedAtMs),
+      method,
+      url,
+      bodySize: body.length,
+      bodyTruncated: truncated,
+      contentType: facts.contentType,
+      responseStatus: plannedStatus,
+      signatureStatus: (entry.signatureStatus as Capture['signatureStatus']) ?? null,
+      duplicateOf: entry.duplicateOf,
+      httpVersion: req.httpVersion,
+      headers,
+      remoteAddress,
+      remotePort,
+      forwardedFor,
+      declaredLength,
+      durationMs,
+    };
     if (annotations) capture.annotations = annotations;
   }
+  let answer: HookResponse | null = null;
   if (hooks?.respond && capture) {
     try {
       answer = await hooks.respond({ catcher, capture, body });
@@ -287,13 +360,14 @@ export async function handleRequest(req: http.IncomingMessage, res: http.ServerR
   const plain = !answer && extra.length === 0 ? configuredAnswer(configured) : null;
   const respHeaders = plain ? plain.headers : [...(answer?.headers ?? configured.headers), ...extra];
   const respBody = plain ? plain.body : answer ? (typeof answer.body === 'string' ? Buffer.from(answer.body) : answer.body) : Buffer.from(configured.body);
-  await delay(answer ? (answer.delayMs ?? 0) : configured.delayMs);
+  const wait = answer ? (answer.delayMs ?? 0) : configured.delayMs;
+  if (wait > 0) await delay(wait);
   await send(req, res, status, respHeaders, respBody, plain?.wire);
 
-  const update: CaptureUpdate = {};
-  if (status !== plannedStatus) update.responseStatus = status;
-  if (answer?.annotations) update.annotations = answer.annotations;
-  if (update.responseStatus !== undefined || update.annotations) {
+  if (status !== plannedStatus || answer?.annotations) {
+    const update: CaptureUpdate = {};
+    if (status !== plannedStatus) update.responseStatus = status;
+    if (answer?.annotations) update.annotations = answer.annotations;
     const updated = await deps.store.update(entry.seq, update).catch((err: unknown) => {
       deps.storeFailed(err);
       return null;
@@ -302,7 +376,8 @@ export async function handleRequest(req: http.IncomingMessage, res: http.ServerR
   }
   if (hooks?.afterResponse && capture) {
     try {
-      hooks.afterResponse({ catcher, capture: { ...capture, responseStatus: status }, body, response: { status, headers: respHeaders, body: respBody } });
+      capture.responseStatus = status;
+      hooks.afterResponse({ catcher, capture, body, response: { status, headers: respHeaders, body: respBody } });
     } catch {
       // Hooks must not break capture.
     }

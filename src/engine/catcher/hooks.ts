@@ -45,6 +45,11 @@ export interface CatcherHooks {
   respond?(ctx: RespondContext): Promise<HookResponse | null>;
   /** After our answer has been written (forwarding in the background, …). Errors are ignored. */
   afterResponse?(ctx: AfterResponseContext): void;
+  /**
+   * Whether respond/afterResponse have anything to do for this capture (answer rules, forwarding, a
+   * delivery id to settle). False skips them and the Capture built for them; absent means true.
+   */
+  wants?(catcher: CatcherState, annotations: Partial<CaptureAnnotations> | null): boolean;
 }
 
 export interface CapturePatch {

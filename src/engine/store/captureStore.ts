@@ -5,9 +5,10 @@ import {
   RecordKind,
   blobChecksum,
   decodeDetail,
-  encodeCapture,
+  detailText,
   encodeClear,
-  encodeDetail,
+  maxCaptureRecord,
+  writeCaptureRecord,
   encodeMarker,
   encodeUpdate,
   RECORD_HEADER,
@@ -17,6 +18,7 @@ import {
   type CaptureUpdate,
   type IndexedCapture,
 } from './codec';
+import { BatchBuffer } from './batchBuffer';
 import { closeFile, datasync, openFile, readAt, truncateFd, writeAll } from './fileIo';
 
 // Append-only capture store: segments of (.idx, .body) files, group commit (one writev per file and
@@ -448,15 +450,16 @@ export class CaptureStore {
     const seg = this.current;
     const bodyStart = seg.bodySize;
     const idxStart = seg.idxSize;
-    const bodyBufs: Buffer[] = [];
-    const idxBufs: Buffer[] = [];
-    const done: Array<() => void> = [];
-    let bodyPos = bodyStart;
-    let idxPos = idxStart;
+    const bodyOut = new BatchBuffer();
+    const idxOut = new BatchBuffer();
+    // What to do once the batch is durable: entries to index, then every caller to answer.
+    const added: StoreEntry[] = [];
+    const updates: Array<{ seq: number; update: CaptureUpdate; offset: number }> = [];
     for (const p of batch) {
       if (p.kind === 'capture') {
         const { input } = p;
-        const detail = encodeDetail(input.detail);
+        const blobOffset = bodyStart + bodyOut.length;
+        const detail = bodyOut.writeText(detailText(input.detail));
         const entry: StoreEntry = {
           seq: p.seq,
           receivedAtMs: input.receivedAtMs,
@@ -469,34 +472,43 @@ export class CaptureStore {
           responseStatus: input.responseStatus,
           signatureStatus: input.signatureStatus,
           duplicateOf: input.duplicateOf,
-          blobOffset: bodyPos,
+          blobOffset,
           detailLength: detail.length,
           blobCrc: blobChecksum(detail, input.body),
           segment: seg.n,
           updates: null,
         };
-        bodyPos += detail.length + input.body.length;
-        bodyBufs.push(detail, input.body);
-        const rec = encodeCapture(entry);
-        idxBufs.push(rec);
-        idxPos += rec.length;
-        done.push(() => {
-          this.entries.push(entry);
-          this.perCatcher.set(entry.catcherId, (this.perCatcher.get(entry.catcherId) ?? 0) + 1);
-          p.resolve(entry);
-        });
+        bodyOut.append(input.body);
+        const buf = idxOut.reserve(maxCaptureRecord(entry));
+        idxOut.advance(writeCaptureRecord(buf, idxOut.pos, entry));
+        added.push(entry);
       } else {
-        const rec = encodeUpdate(p.seq, p.update);
-        const offset = idxPos;
-        idxBufs.push(rec);
-        idxPos += rec.length;
-        done.push(() => {
-          const entry = this.find(p.seq);
-          if (entry) this.applyUpdate(entry, p.update, seg.n, offset);
-          p.resolve(entry ?? null);
-        });
+        const offset = idxStart + idxOut.length;
+        idxOut.append(encodeUpdate(p.seq, p.update));
+        updates.push({ seq: p.seq, update: p.update, offset });
       }
     }
+    const bodyPos = bodyStart + bodyOut.length;
+    const idxPos = idxStart + idxOut.length;
+    const bodyBufs = bodyOut.finish();
+    const idxBufs = idxOut.finish();
+    const done = (): void => {
+      for (const entry of added) {
+        this.entries.push(entry);
+        this.perCatcher.set(entry.catcherId, (this.perCatcher.get(entry.catcherId) ?? 0) + 1);
+      }
+      let a = 0;
+      let u = 0;
+      for (const p of batch) {
+        if (p.kind === 'capture') p.resolve(added[a++] as StoreEntry);
+        else {
+          const { seq, update, offset } = updates[u++] as (typeof updates)[number];
+          const entry = this.find(seq);
+          if (entry) this.applyUpdate(entry, update, seg.n, offset);
+          p.resolve(entry ?? null);
+        }
+      }
+    };
     seg.bodySize = bodyPos;
     seg.idxSize = idxPos;
     this.inflight++;
@@ -512,7 +524,7 @@ export class CaptureStore {
       const prevOk = await prev;
       this.inflight--;
       if (failure === null && prevOk) {
-        for (const fn of done) fn();
+        done();
         return true;
       }
       // The first failed batch marks where the files must be cut back to before the next write.

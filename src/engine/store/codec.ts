@@ -104,34 +104,42 @@ export function encodeMarker(nextSeq: number): Buffer {
 
 const CAPTURE_FIXED = 1 + 8 + 8 + 8 + 4 + 4 + 4 + 2 + 1;
 
+/** Bytes a capture record can take at most (UTF-8 is at most 3 bytes per UTF-16 unit). */
+export function maxCaptureRecord(c: IndexedCapture): number {
+  const chars = c.catcherId.length + c.method.length + c.url.length + (c.contentType?.length ?? 0) + (c.signatureStatus?.length ?? 0) + (c.duplicateOf?.length ?? 0);
+  return RECORD_HEADER + CAPTURE_FIXED + 6 * 4 + 3 * chars;
+}
+
+/**
+ * Writes a framed capture record at `start` (room for maxCaptureRecord(c) bytes needed) and returns
+ * where it ends. The group commit writes a batch's records into one buffer this way.
+ */
+export function writeCaptureRecord(buf: Buffer, start: number, c: IndexedCapture): number {
+  const p = start + RECORD_HEADER;
+  buf[p] = RecordKind.Capture;
+  buf.writeDoubleLE(c.seq, p + 1);
+  buf.writeDoubleLE(c.receivedAtMs, p + 9);
+  buf.writeDoubleLE(c.blobOffset, p + 17);
+  buf.writeUInt32LE(c.detailLength, p + 25);
+  buf.writeUInt32LE(c.bodySize, p + 29);
+  buf.writeUInt32LE(c.blobCrc >>> 0, p + 33);
+  buf.writeUInt16LE(c.responseStatus, p + 37);
+  buf[p + 39] = c.bodyTruncated ? 1 : 0;
+  let pos = p + CAPTURE_FIXED;
+  pos = writeStr(buf, pos, c.catcherId);
+  pos = writeStr(buf, pos, c.method);
+  pos = writeStr(buf, pos, c.url);
+  pos = writeStr(buf, pos, c.contentType);
+  pos = writeStr(buf, pos, c.signatureStatus);
+  pos = writeStr(buf, pos, c.duplicateOf);
+  buf.writeUInt32LE(pos - p, start);
+  buf.writeUInt32LE(crc32(buf.subarray(p, pos)), start + 4);
+  return pos;
+}
+
 export function encodeCapture(c: IndexedCapture): Buffer {
-  const len =
-    CAPTURE_FIXED +
-    strLen(c.catcherId) +
-    strLen(c.method) +
-    strLen(c.url) +
-    strLen(c.contentType) +
-    strLen(c.signatureStatus) +
-    strLen(c.duplicateOf);
-  return frame(len, (buf, p) => {
-    buf[p] = RecordKind.Capture;
-    buf.writeDoubleLE(c.seq, p + 1);
-    buf.writeDoubleLE(c.receivedAtMs, p + 9);
-    buf.writeDoubleLE(c.blobOffset, p + 17);
-    buf.writeUInt32LE(c.detailLength, p + 25);
-    buf.writeUInt32LE(c.bodySize, p + 29);
-    buf.writeUInt32LE(c.blobCrc >>> 0, p + 33);
-    buf.writeUInt16LE(c.responseStatus, p + 37);
-    buf[p + 39] = c.bodyTruncated ? 1 : 0;
-    let pos = p + CAPTURE_FIXED;
-    pos = writeStr(buf, pos, c.catcherId);
-    pos = writeStr(buf, pos, c.method);
-    pos = writeStr(buf, pos, c.url);
-    pos = writeStr(buf, pos, c.contentType);
-    pos = writeStr(buf, pos, c.signatureStatus);
-    pos = writeStr(buf, pos, c.duplicateOf);
-    return pos;
-  });
+  const buf = Buffer.allocUnsafe(maxCaptureRecord(c));
+  return buf.subarray(0, writeCaptureRecord(buf, 0, c));
 }
 
 export function encodeUpdate(seq: number, update: CaptureUpdate): Buffer {
@@ -301,7 +309,12 @@ function decodePayload(buf: Buffer, p: number, end: number, interner: Interner |
 
 /** The blob written to the .body file: detail JSON then the body bytes. */
 export function encodeDetail(detail: CaptureDetail): Buffer {
-  return Buffer.from(JSON.stringify(detail), 'utf8');
+  return Buffer.from(detailText(detail), 'utf8');
+}
+
+/** The detail as the JSON text stored in front of the body (the group commit writes it in place). */
+export function detailText(detail: CaptureDetail): string {
+  return JSON.stringify(detail);
 }
 
 export function decodeDetail(buf: Buffer): CaptureDetail {

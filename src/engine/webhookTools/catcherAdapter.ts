@@ -84,6 +84,7 @@ export function catcherPort(catchers: { api: CatcherApi; handlers: Handlers }): 
         annotate: ({ catcher, capture, body }) => hooks.annotate(view(catcher.id, capture, body)),
         respond: async ({ catcher, capture, body }) => hooks.respond(capture.id, view(catcher.id, capture, body), capture.annotations ?? {}),
         afterResponse: ({ catcher, capture, body }) => hooks.afterResponse(capture.id, view(catcher.id, capture, body), capture.annotations ?? {}),
+        wants: (catcher, annotations) => hooks.wants(catcher.id, annotations ?? {}),
       });
     },
   };

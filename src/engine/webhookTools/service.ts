@@ -56,6 +56,8 @@ export interface ToolHooks {
   respond(id: string, c: RequestView, annotations: Partial<CaptureAnnotations>): Promise<ToolResponse | null>;
   /** After the answer went out: forward (configured-answer mode). */
   afterResponse(id: string, c: RequestView, annotations: Partial<CaptureAnnotations>): void;
+  /** False when respond and afterResponse would do nothing for this capture (so the catcher skips them). */
+  wants(catcherId: string, annotations: Partial<CaptureAnnotations>): boolean;
 }
 
 export interface WebhookToolsDeps {
@@ -192,6 +194,11 @@ export async function createWebhookToolsService(ctx: ServiceContext, deps: Webho
         };
       }
       return ruleResponse(c);
+    },
+    wants(catcherId, a) {
+      if (a.deliveryId && !a.duplicateOf) return true;
+      const cfg = store.peek(catcherId);
+      return cfg.rules.length > 0 || Boolean(cfg.forward.target);
     },
     afterResponse(id, c) {
       if (forwardedWhileAnswering.delete(id)) return;
