@@ -7,7 +7,7 @@ import type { CaptureStore, StoreEntry } from '../store/captureStore';
 import { captureId, type CaptureDetail, type CaptureUpdate } from '../store/codec';
 import type { CatcherHooks, HookResponse, IncomingCapture } from './hooks';
 import { listenerAnswer } from './listener';
-import { headerValue, toSummary } from './view';
+import { headerValue } from './view';
 
 // One request: read the body (up to the cap), make it durable, then answer. Nothing is answered 2xx
 // before the record is on disk.
@@ -250,9 +250,8 @@ export async function handleRequest(req: http.IncomingMessage, res: http.ServerR
 
   const hooks = deps.hooks();
   let annotations: Partial<CaptureAnnotations> | null = null;
-  let incoming: IncomingCapture | null = null;
   if (hooks?.annotate) {
-    incoming = {
+    const incoming: IncomingCapture = {
       catcherId: catcher.id,
       receivedAt: isoTime(receivedAtMs),
       method,
