@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { RequestSpec, ResponseRecord, SendOutcome } from '../../shared/model/http';
 import type { HistoryEntry, HistorySummary } from '../../shared/model/workspace';
@@ -8,15 +8,21 @@ import { SwitchboardError } from '../../shared/errors';
 import { writeFileAtomic } from './files';
 
 // Every request sent, with its response. Kept in the engine's data directory (not the workspace):
-//   history/index.jsonl       one HistoryEntry per line, oldest first (appended; rewritten on delete)
-//   history/bodies/<id>.bin   the decoded response body, up to `maxBodyBytes`
-// The total (index lines + bodies) stays under `maxBytes`: the oldest entries go first.
+//   history/index.jsonl       one HistoryEntry per line, oldest first (appended; rewritten on delete);
+//                             a line whose body is packed also carries "bodyPack" and "bodyOffset"
+//   history/bodies/<pack>.pack  the decoded response bodies (up to `maxBodyBytes` each) of one write
+//                             batch, back to back; an entry's body is bodyKept bytes at bodyOffset
+//   history/bodies/<id>.bin   a body larger than PACK_MAX_BODY (and every body of older data dirs)
+// The total (index lines + bodies) stays under `maxBytes`: the oldest entries go first. A pack file
+// goes when its last entry does (a single deleted entry leaves its bytes until then).
 //
-// Recording is on the sender's hot path (every send), so it touches no disk itself: the entry goes
-// into memory at once and a batch is written shortly after (bodies first, then the index lines in
-// one write through a long-lived append handle). Eviction drops a slice of the oldest entries at a
-// time so the index is rewritten once per slice, not once per send. flush() (called on close)
-// writes everything pending.
+// Recording is on the sender's hot path (every send), so it touches no disk and does not even build
+// the entry there: record() queues the send and the entry is built (JSON line, limits, events) in a
+// setImmediate, i.e. while the next request is on the wire, or at once when anything reads the store.
+// A batch is written shortly after (one pack file for the small bodies, then the index lines in one
+// write through a long-lived append handle); a file per body cost ≈ 20-60 µs of CPU per send.
+// Eviction drops a slice of the oldest entries at a time so the index is rewritten once per slice,
+// not once per send. flush() (called on close) writes everything pending.
 
 export interface HistoryLimits {
   maxBytes: number;
@@ -36,6 +42,9 @@ const FLUSH_ENTRIES = 512;
 const FLUSH_BYTES = 8 * 1024 * 1024;
 /** Over a limit, evict down to this fraction of it so the index rewrite is amortised. */
 const EVICT_TO = 0.95;
+/** Bodies up to this size share a pack file per write batch; larger ones get a file each. */
+const PACK_MAX_BODY = 256 * 1024;
+const PACK_NAME = /^p[0-9a-z]+-[0-9a-f]+-[0-9a-z]+$/;
 
 /** Bytes of a body read for text search (beyond that, search sees only the start). */
 const SEARCH_BYTES = 1024 * 1024;
@@ -90,7 +99,30 @@ function matchesStatus(status: number | null, q: string): boolean {
 interface Stored {
   entry: HistoryEntry;
   lineBytes: number;
+  /** Pack file (name without extension) holding the body at `offset`, or null (<id>.bin, or no body). */
+  pack: string | null;
+  offset: number;
 }
+
+/** A send waiting to become an entry (see the note at the top). */
+interface Job {
+  spec: RequestSpec;
+  outcome: SendOutcome;
+  source: string | null;
+  body: Buffer;
+  recordedAt: Date;
+  resolve: (entry: HistoryEntry) => void;
+}
+
+export type RecordedListener = (entry: HistoryEntry, evicted: string[]) => void;
+
+/** The stored line: the entry's JSON, plus where its body is packed. */
+function lineOf(entry: HistoryEntry, pack: string | null, offset: number): string {
+  const json = JSON.stringify(entry);
+  return pack === null ? json : `${json.slice(0, -1)},"bodyPack":"${pack}","bodyOffset":${String(offset)}}`;
+}
+
+const EMPTY = Buffer.alloc(0);
 
 export class HistoryStore {
   private items: Stored[] = [];
@@ -100,7 +132,18 @@ export class HistoryStore {
   private pendingLines: string[] = [];
   private pendingBodies = new Map<string, Buffer>();
   private pendingBytes = 0;
-  /** Body files of evicted entries still to remove, and whether the index must be rewritten. */
+  /** Packs not yet written: their bodies in offset order. `openPack` is the one being filled. */
+  private pendingPacks = new Map<string, Buffer[]>();
+  private openPack: string | null = null;
+  private openPackBytes = 0;
+  private packSeq = 0;
+  /** Live entries per pack; a pack file is removed when this drops to 0. */
+  private packRefs = new Map<string, number>();
+  /** Sends queued by record() and not yet entries. */
+  private jobs: Job[] = [];
+  private drainScheduled = false;
+  private listener: RecordedListener | null = null;
+  /** Body files (names in bodies/) of evicted entries still to remove, and whether the index must be rewritten. */
   private pendingRemovals: string[] = [];
   private needRewrite = false;
   private flushQueued = false;
@@ -123,27 +166,51 @@ export class HistoryStore {
     this.items = [];
     this.bytes = 0;
     let damaged = false;
+    this.packRefs.clear();
     for (const line of text.split('\n')) {
       if (!line.trim()) continue;
       try {
-        const entry = JSON.parse(line) as HistoryEntry;
-        if (typeof entry.id !== 'string' || typeof entry.at !== 'string') throw new Error('bad entry');
+        const raw = JSON.parse(line) as HistoryEntry & { bodyPack?: unknown; bodyOffset?: unknown };
+        if (typeof raw.id !== 'string' || typeof raw.at !== 'string') throw new Error('bad entry');
+        let pack: string | null = null;
+        let offset = 0;
+        if (raw.bodyPack !== undefined) {
+          if (typeof raw.bodyPack !== 'string' || !PACK_NAME.test(raw.bodyPack) || !Number.isSafeInteger(raw.bodyOffset) || (raw.bodyOffset as number) < 0) {
+            throw new Error('bad body location');
+          }
+          pack = raw.bodyPack;
+          offset = raw.bodyOffset as number;
+          delete raw.bodyPack;
+          delete raw.bodyOffset;
+          this.packRefs.set(pack, (this.packRefs.get(pack) ?? 0) + 1);
+        }
         const lineBytes = Buffer.byteLength(line) + 1;
-        this.items.push({ entry, lineBytes });
-        this.bytes += lineBytes + entry.bodyKept;
+        this.items.push({ entry: raw, lineBytes, pack, offset });
+        this.bytes += lineBytes + raw.bodyKept;
       } catch {
         // A torn last line (crash mid-append) or a hand-edited file: skip it, keep the rest.
         damaged = true;
       }
     }
+    // Packs no line points at: written just before a crash cut the index append short.
+    for (const name of await readdir(this.bodyDir).catch(() => [] as string[])) {
+      if (name.endsWith('.pack') && !this.packRefs.has(name.slice(0, -5))) await rm(path.join(this.bodyDir, name), { force: true });
+    }
     if (damaged) await this.rewrite();
   }
 
+  /** Called with each entry as it is recorded and the ids evicted to make room for it. */
+  onRecorded(listener: RecordedListener | null): void {
+    this.listener = listener;
+  }
+
   get total(): number {
+    this.drain();
     return this.items.length;
   }
 
   get totalBytes(): number {
+    this.drain();
     return this.bytes;
   }
 
@@ -153,26 +220,60 @@ export class HistoryStore {
     return p;
   }
 
-  /** Records one send. `readBody` gives the decoded body (up to the cap) when a response came. */
+  /**
+   * Records one send. `readBody` gives the decoded body (up to the cap) when a response came.
+   * Resolves with the entry once it is built (see the note at the top); reads see it at once.
+   */
   async record(
     spec: RequestSpec,
     outcome: SendOutcome,
     source: string | null,
     readBody: (record: ResponseRecord, max: number) => Promise<Buffer>,
   ): Promise<HistoryEntry> {
-    const now = new Date();
+    const recordedAt = new Date();
     const response = outcome.ok ? outcome.response : null;
-    const started = response ? new Date(response.startedAt) : now;
-    const at = Number.isFinite(started.getTime()) ? started : now;
-    const id = historyId(at);
-    let body: Buffer = Buffer.alloc(0);
+    let body: Buffer = EMPTY;
     if (response && response.bodySize > 0) {
       try {
         body = await readBody(response, this.limits.maxBodyBytes);
       } catch {
-        body = Buffer.alloc(0);
+        body = EMPTY;
       }
     }
+    return new Promise<HistoryEntry>((resolve) => {
+      this.jobs.push({ spec, outcome, source, body, recordedAt, resolve });
+      if (!this.drainScheduled) {
+        this.drainScheduled = true;
+        setImmediate(drainStore, this);
+      }
+    });
+  }
+
+  /** Turns queued sends into entries, oldest first. */
+  drain(): void {
+    this.drainScheduled = false;
+    if (this.jobs.length === 0) return;
+    const jobs = this.jobs;
+    this.jobs = [];
+    for (const job of jobs) {
+      const entry = this.build(job);
+      job.resolve(entry);
+      if (this.listener) {
+        try {
+          this.listener(entry, this.lastEvicted);
+        } catch {
+          // A failing listener must not lose the entries after it.
+        }
+      }
+    }
+  }
+
+  private build(job: Job): HistoryEntry {
+    const { spec, outcome, source, body } = job;
+    const response = outcome.ok ? outcome.response : null;
+    const started = response ? new Date(response.startedAt) : job.recordedAt;
+    const at = Number.isFinite(started.getTime()) ? started : job.recordedAt;
+    const id = historyId(at);
     const entry: HistoryEntry = {
       id,
       at: at.toISOString(),
@@ -192,16 +293,50 @@ export class HistoryStore {
       bodyKept: body.length,
       bodyTruncated: response ? body.length < response.bodySize : false,
     };
-    const line = JSON.stringify(entry);
+    let pack: string | null = null;
+    let offset = 0;
+    if (body.length > 0 && body.length <= PACK_MAX_BODY) {
+      pack = this.openPack ??= this.newPack();
+      offset = this.openPackBytes;
+      this.openPackBytes += body.length;
+      this.pendingPacks.get(pack)?.push(body);
+      this.packRefs.set(pack, (this.packRefs.get(pack) ?? 0) + 1);
+    }
+    const line = lineOf(entry, pack, offset);
     const lineBytes = Buffer.byteLength(line) + 1;
     this.pendingLines.push(line);
     if (body.length) this.pendingBodies.set(id, body);
     this.pendingBytes += lineBytes + body.length;
-    this.items.push({ entry, lineBytes });
+    this.items.push({ entry, lineBytes, pack, offset });
     this.bytes += lineBytes + body.length;
     this.enforce();
     this.scheduleFlush();
     return entry;
+  }
+
+  private newPack(): string {
+    const name = `p${Date.now().toString(36)}-${ID_PREFIX}-${(this.packSeq++).toString(36)}`;
+    this.pendingPacks.set(name, []);
+    this.openPackBytes = 0;
+    return name;
+  }
+
+  /** One entry left the store: its body goes now (own file) or with the last entry of its pack. */
+  private dropBody(s: Stored): void {
+    const id = s.entry.id;
+    const wasPending = this.pendingBodies.delete(id);
+    if (s.pack === null) {
+      if (!wasPending && s.entry.bodyKept > 0) this.pendingRemovals.push(`${id}.bin`);
+      return;
+    }
+    const left = (this.packRefs.get(s.pack) ?? 1) - 1;
+    if (left > 0) {
+      this.packRefs.set(s.pack, left);
+      return;
+    }
+    this.packRefs.delete(s.pack);
+    // A pack still in memory is simply not written (writePending skips packs without entries).
+    if (!this.pendingPacks.has(s.pack)) this.pendingRemovals.push(`${s.pack}.pack`);
   }
 
   private scheduleFlush(): void {
@@ -226,19 +361,29 @@ export class HistoryStore {
 
   /** Writes what is pending: bodies, then removals, then the index (appended, or rewritten once). */
   private async writePending(): Promise<void> {
+    this.drain();
     this.flushQueued = false;
     const lines = this.pendingLines;
     const bodies = this.pendingBodies;
+    const packs = this.pendingPacks;
     const removals = this.pendingRemovals;
     const rewrite = this.needRewrite;
     this.pendingLines = [];
     this.pendingBodies = new Map();
     this.pendingBytes = 0;
+    // The open pack is sealed: bodies recorded from now on go to a new one.
+    this.pendingPacks = new Map();
+    this.openPack = null;
     this.pendingRemovals = [];
     this.needRewrite = false;
     try {
-      await Promise.all([...bodies].map(([id, buf]) => writeFile(path.join(this.bodyDir, `${id}.bin`), buf)));
-      await Promise.all(removals.map((id) => rm(path.join(this.bodyDir, `${id}.bin`), { force: true })));
+      const writes: Array<Promise<void>> = [];
+      for (const [name, bufs] of packs) {
+        if (this.packRefs.has(name)) writes.push(writeFile(path.join(this.bodyDir, `${name}.pack`), bufs.length === 1 ? bufs[0]! : Buffer.concat(bufs)));
+      }
+      for (const [id, buf] of bodies) if (buf.length > PACK_MAX_BODY) writes.push(writeFile(path.join(this.bodyDir, `${id}.bin`), buf));
+      await Promise.all(writes);
+      await Promise.all(removals.map((name) => rm(path.join(this.bodyDir, name), { force: true })));
       if (rewrite) {
         // The rewrite holds every item in memory, pending lines included; the old handle points at
         // the replaced file.
@@ -249,8 +394,11 @@ export class HistoryStore {
         await this.appendHandle.write(`${lines.join('\n')}\n`);
       }
     } catch (err) {
-      // Put the batch back so a later flush retries it (e.g. a full disk freed meanwhile).
-      for (const [id, buf] of bodies) if (!this.pendingBodies.has(id) && this.items.some((s) => s.entry.id === id)) this.pendingBodies.set(id, buf);
+      // Put the batch back so a later flush retries it (e.g. a full disk freed meanwhile). A pack
+      // is rewritten whole, so its offsets stay valid.
+      const live = new Set(this.items.map((s) => s.entry.id));
+      for (const [id, buf] of bodies) if (!this.pendingBodies.has(id) && live.has(id)) this.pendingBodies.set(id, buf);
+      for (const [name, bufs] of packs) if (this.packRefs.has(name)) this.pendingPacks.set(name, bufs);
       this.pendingLines = [...lines, ...this.pendingLines];
       this.pendingRemovals = [...removals, ...this.pendingRemovals];
       this.needRewrite ||= rewrite;
@@ -275,15 +423,11 @@ export class HistoryStore {
         const s = this.items.shift();
         if (!s) break;
         this.bytes -= s.lineBytes + s.entry.bodyKept;
+        this.dropBody(s);
         evicted.push(s.entry.id);
       }
     }
-    if (evicted.length) {
-      for (const id of evicted) {
-        if (!this.pendingBodies.delete(id)) this.pendingRemovals.push(id);
-      }
-      this.needRewrite = true;
-    }
+    if (evicted.length) this.needRewrite = true;
     this.lastEvicted = evicted;
     return evicted;
   }
@@ -292,27 +436,33 @@ export class HistoryStore {
   lastEvicted: string[] = [];
 
   private async rewrite(): Promise<void> {
-    const text = this.items.map((s) => JSON.stringify(s.entry)).join('\n');
+    const text = this.items.map((s) => lineOf(s.entry, s.pack, s.offset)).join('\n');
     await writeFileAtomic(this.indexFile, text ? `${text}\n` : '');
   }
 
-  get(id: string): HistoryEntry {
+  private stored(id: string): Stored {
+    this.drain();
     const s = this.items.find((i) => i.entry.id === id);
     if (!s) throw new SwitchboardError('NOT_FOUND', `No history entry ${id} (it may have been cleared or evicted by the size limit).`);
-    return s.entry;
+    return s;
+  }
+
+  get(id: string): HistoryEntry {
+    return this.stored(id).entry;
   }
 
   async body(id: string, offset = 0, length = Number.MAX_SAFE_INTEGER): Promise<{ buf: Buffer; total: number }> {
-    const entry = this.get(id);
-    const total = entry.bodyKept;
+    const s = this.stored(id);
+    const total = s.entry.bodyKept;
     if (total === 0 || offset >= total) return { buf: Buffer.alloc(0), total };
     const n = Math.min(length, total - offset);
     const pending = this.pendingBodies.get(id);
     if (pending) return { buf: Buffer.from(pending.subarray(offset, offset + n)), total };
-    const fh = await open(path.join(this.bodyDir, `${id}.bin`), 'r');
+    const file = s.pack === null ? `${id}.bin` : `${s.pack}.pack`;
+    const fh = await open(path.join(this.bodyDir, file), 'r');
     try {
       const buf = Buffer.alloc(n);
-      const { bytesRead } = await fh.read(buf, 0, n, offset);
+      const { bytesRead } = await fh.read(buf, 0, n, (s.pack === null ? 0 : s.offset) + offset);
       return { buf: buf.subarray(0, bytesRead), total };
     } finally {
       await fh.close();
@@ -321,6 +471,7 @@ export class HistoryStore {
 
   /** Newest first. */
   async list(q: HistoryQuery & { limit: number; before?: string | undefined }): Promise<{ items: HistorySummary[]; total: number }> {
+    this.drain();
     const text = q.text?.trim().toLowerCase() ?? '';
     const method = q.method?.trim().toUpperCase() ?? '';
     let candidates = [...this.items].reverse().map((s) => s.entry);
@@ -353,13 +504,15 @@ export class HistoryStore {
   }
 
   delete(id: string): Promise<boolean> {
+    this.drain();
     return this.serial(async () => {
       const i = this.items.findIndex((s) => s.entry.id === id);
       if (i < 0) return false;
       const [s] = this.items.splice(i, 1);
-      if (s) this.bytes -= s.lineBytes + s.entry.bodyKept;
-      this.pendingBodies.delete(id);
-      this.pendingRemovals.push(id);
+      if (s) {
+        this.bytes -= s.lineBytes + s.entry.bodyKept;
+        this.dropBody(s);
+      }
       this.needRewrite = true;
       await this.writePending();
       return true;
@@ -367,12 +520,16 @@ export class HistoryStore {
   }
 
   clear(): Promise<number> {
+    this.drain();
     return this.serial(async () => {
       const n = this.items.length;
       this.items = [];
       this.bytes = 0;
       this.pendingLines = [];
       this.pendingBodies = new Map();
+      this.pendingPacks = new Map();
+      this.openPack = null;
+      this.packRefs.clear();
       this.pendingBytes = 0;
       this.pendingRemovals = [];
       this.needRewrite = false;
@@ -386,6 +543,7 @@ export class HistoryStore {
 
   /** Writes everything pending and closes the append handle (called on close). */
   async flush(): Promise<void> {
+    this.drain();
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
@@ -395,10 +553,15 @@ export class HistoryStore {
   }
 
   entries(ids?: string[]): HistoryEntry[] {
+    this.drain();
     if (!ids) return this.items.map((s) => s.entry);
     const set = new Set(ids);
     return this.items.filter((s) => set.has(s.entry.id)).map((s) => s.entry);
   }
+}
+
+function drainStore(store: HistoryStore): void {
+  store.drain();
 }
 
 function withoutRequest(r: ResponseRecord): Omit<ResponseRecord, 'request'> {

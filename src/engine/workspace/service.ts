@@ -161,13 +161,14 @@ export async function createWorkspaceService(ctx: ServiceContext, deps: Workspac
     });
   }
 
+  // Entries are built off the send path (see history.ts); events go out as each one is.
+  history.onRecorded((entry, evicted) => {
+    if (evicted.length) ctx.emit({ type: 'history.removed', ids: evicted });
+    ctx.emit({ type: 'history.added', entry: summary(entry) });
+  });
   const unsubscribe = deps.http.onSent((spec, outcome, sent) => {
     history
       .record(spec, outcome, sent.source, async (record, max) => deps.http.readBody(record.id, { decoded: true, offset: 0, length: Math.min(max, record.bodySize) }))
-      .then((entry) => {
-        if (history.lastEvicted.length) ctx.emit({ type: 'history.removed', ids: history.lastEvicted });
-        ctx.emit({ type: 'history.added', entry: summary(entry) });
-      })
       .catch(() => undefined);
   });
 

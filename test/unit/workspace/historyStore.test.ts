@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -67,11 +67,92 @@ describe('history store', () => {
     const b = new HistoryStore(dir, a.limits);
     await b.load();
     expect(b.entries().map((e) => e.id)).toEqual(kept);
-    expect(readdirSync(path.join(dir, 'bodies')).sort()).toEqual(kept.map((id) => `${id}.bin`).sort());
+    // Small bodies share pack files; only packs some kept entry points at are left.
+    const files = readdirSync(path.join(dir, 'bodies'));
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.every((f) => f.endsWith('.pack'))).toBe(true);
+    expect(files.length).toBeLessThan(kept.length);
+    const packsInIndex = new Set(
+      readFileSync(path.join(dir, 'index.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { bodyPack: string }).bodyPack),
+    );
+    expect(files.map((f) => f.slice(0, -'.pack'.length)).sort()).toEqual([...packsInIndex].sort());
+    for (const [n, id] of kept.entries()) expect((await b.body(id)).buf.equals(bodyOf(ids.length - kept.length + n))).toBe(true);
+    // The entry as served carries no storage fields.
+    expect(Object.keys(b.get(kept[0] ?? ''))).not.toContain('bodyPack');
     expect(await a.delete(kept[0] ?? '')).toBe(true);
     const c = new HistoryStore(dir, a.limits);
     await c.load();
     expect(c.total).toBe(kept.length - 1);
-    expect(readdirSync(path.join(dir, 'bodies'))).toHaveLength(kept.length - 1);
+    await expect(c.body(kept[0] ?? '')).rejects.toThrow(/No history entry/);
+    expect((await c.body(kept[1] ?? '')).buf.equals(bodyOf(ids.length - kept.length + 1))).toBe(true);
+    // Evicting everything removes the pack files with the last entries pointing at them.
+    await fill(c, 5_000, 5_300);
+    await c.flush();
+    const survivors = new Set(c.entries().map((e) => e.id));
+    expect(kept.some((id) => survivors.has(id))).toBe(false);
+    const left = readdirSync(path.join(dir, 'bodies'));
+    expect(left.filter((f) => files.includes(f))).toEqual([]);
+  });
+
+  it('keeps a large body in a file of its own and removes it on eviction', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-hist-'));
+    const a = new HistoryStore(dir, { maxBytes: 1e9, maxBodyBytes: 1e6, maxEntries: 3 });
+    await a.load();
+    const big = Buffer.alloc(300 * 1024, 7);
+    const e = await a.record(spec, outcome(1, big.length), 'test', () => Promise.resolve(big));
+    await a.flush();
+    expect(readdirSync(path.join(dir, 'bodies'))).toEqual([`${e.id}.bin`]);
+    const b = new HistoryStore(dir, a.limits);
+    await b.load();
+    expect((await b.body(e.id, 10, 100)).buf.equals(big.subarray(10, 110))).toBe(true);
+    await fill(b, 10, 20);
+    await b.flush();
+    expect(readdirSync(path.join(dir, 'bodies'))).not.toContain(`${e.id}.bin`);
+  });
+
+  it('reads a history written before bodies were packed (one <id>.bin per body)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-hist-'));
+    const a = new HistoryStore(dir, { maxBytes: 1e9, maxBodyBytes: 1e6, maxEntries: 100 });
+    await a.load();
+    const [id] = await fill(a, 0, 1);
+    await a.flush();
+    const entry = a.get(id ?? '');
+    // Rewrite the store as the old format had it.
+    writeFileSync(path.join(dir, 'index.jsonl'), `${JSON.stringify(entry)}\n`);
+    for (const f of readdirSync(path.join(dir, 'bodies'))) rmSync(path.join(dir, 'bodies', f));
+    writeFileSync(path.join(dir, 'bodies', `${id ?? ''}.bin`), bodyOf(0));
+    const b = new HistoryStore(dir, a.limits);
+    await b.load();
+    expect(b.get(id ?? '')).toEqual(entry);
+    expect((await b.body(id ?? '')).buf.equals(bodyOf(0))).toBe(true);
+    expect(await b.delete(id ?? '')).toBe(true);
+    expect(readdirSync(path.join(dir, 'bodies'))).toEqual([]);
+  });
+
+  it('builds entries off the send path but shows them to any read at once, in order, with eviction events', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-hist-'));
+    const a = new HistoryStore(dir, { maxBytes: 1e9, maxBodyBytes: 1e6, maxEntries: 20 });
+    await a.load();
+    const seen: string[] = [];
+    const evictedSeen: string[] = [];
+    a.onRecorded((e, evicted) => {
+      seen.push(e.id);
+      evictedSeen.push(...evicted);
+    });
+    const promises = Array.from({ length: 30 }, (_, i) => a.record(spec, outcome(i, 0), 'test', () => Promise.resolve(Buffer.alloc(0))));
+    // Let the records reach the queue, then read before the queued work runs.
+    await Promise.resolve();
+    await Promise.resolve();
+    const listed = await a.list({ limit: 100 });
+    expect(listed.total).toBe(a.total);
+    expect(seen).toHaveLength(30);
+    const ids = (await Promise.all(promises)).map((e) => e.id);
+    expect(seen).toEqual(ids);
+    expect(new Set([...evictedSeen, ...a.entries().map((e) => e.id)])).toEqual(new Set(ids));
+    expect(evictedSeen).toEqual(ids.slice(0, evictedSeen.length));
+    await a.flush();
   });
 });
