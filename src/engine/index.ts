@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { commands, isCommandName, type CommandName, type CommandResult, type EngineEvent } from '../shared/contract';
+import { commands, isCommandName, type CommandName, type CommandParams, type CommandResult, type EngineEvent } from '../shared/contract';
 import { SwitchboardError } from '../shared/errors';
 import { DEFAULT_LIMITS, type EngineDeps, type EngineLimits, type Handlers, type Service, type ServiceContext } from './service';
 import { createCatcherService } from './catcher/service';
 import { createHttpService } from './http/service';
+import { fastHttpSendParams } from './http/fastParams';
 import { createTunnelService } from './tunnel/service';
 import { createSocketService } from './sockets/service';
 import { createWorkspaceService } from './workspace/service';
@@ -12,6 +13,11 @@ import { createWebhookToolsService, type SecretBox } from './webhookTools/servic
 import { catcherPort } from './webhookTools/catcherAdapter';
 
 export type { EngineDeps, EngineLimits } from './service';
+
+/** Fast params checks per command (see http/fastParams.ts); null means "ask zod". */
+const fastParams: { [N in CommandName]?: (params: unknown) => CommandParams<N> | null } = {
+  'http.send': fastHttpSendParams,
+};
 
 export interface EngineOptions {
   dataDir: string;
@@ -102,6 +108,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     async invoke(name, params) {
       if (closed) throw new SwitchboardError('ENGINE_CLOSED', 'The engine is closed.');
       if (!isCommandName(name)) throw new SwitchboardError('UNKNOWN_COMMAND', `Unknown command: ${String(name)}`);
+      const handler = handlers[name] as ((p: unknown) => Promise<CommandResult<typeof name>>) | undefined;
+      // Hot commands first try a hand-written check that only accepts what zod accepts (and builds
+      // the same output); anything else, every rejection included, goes through zod.
+      const fast = handler ? fastParams[name]?.(params) : undefined;
+      if (handler && fast) return handler(fast);
       const parsed = commands[name].params.safeParse(params ?? {});
       if (!parsed.success) {
         throw new SwitchboardError(
@@ -113,7 +124,6 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
           parsed.error.issues,
         );
       }
-      const handler = handlers[name] as ((p: unknown) => Promise<CommandResult<typeof name>>) | undefined;
       if (!handler) throw new SwitchboardError('UNKNOWN_COMMAND', `Command not implemented: ${name}`);
       return handler(parsed.data);
     },
