@@ -56,7 +56,7 @@ function headers(x: unknown): KeyValue[] | null {
     const { name, value, enabled, description } = h;
     if (!str(name, 0, SHORT) || !str(value, 0, MiB)) return null;
     if (enabled !== undefined && typeof enabled !== 'boolean') return null;
-    const kv: KeyValue = { name, value, enabled: enabled ?? true };
+    const kv: KeyValue = { name, value, enabled: enabled === undefined ? true : enabled };
     if (description !== undefined) {
       if (!str(description, 0, 10_000)) return null;
       kv.description = description;
@@ -107,11 +107,12 @@ function settings(x: unknown): RequestSettings | null {
   if (x === undefined) return { ...DEFAULT_REQUEST_SETTINGS };
   if (!plain(x) || !onlyKeys(x, SETTINGS_KEYS)) return null;
   const d = DEFAULT_REQUEST_SETTINGS;
-  const timeoutMs = x.timeoutMs ?? d.timeoutMs;
-  const followRedirects = x.followRedirects ?? d.followRedirects;
-  const maxRedirects = x.maxRedirects ?? d.maxRedirects;
-  const verifyTls = x.verifyTls ?? d.verifyTls;
-  const proxy = x.proxy ?? d.proxy;
+  // `=== undefined`, not `??`: zod refuses null where it defaults undefined.
+  const timeoutMs = x.timeoutMs === undefined ? d.timeoutMs : x.timeoutMs;
+  const followRedirects = x.followRedirects === undefined ? d.followRedirects : x.followRedirects;
+  const maxRedirects = x.maxRedirects === undefined ? d.maxRedirects : x.maxRedirects;
+  const verifyTls = x.verifyTls === undefined ? d.verifyTls : x.verifyTls;
+  const proxy = x.proxy === undefined ? d.proxy : x.proxy;
   if (!int(timeoutMs, 0, 24 * 3600_000) || typeof followRedirects !== 'boolean' || !int(maxRedirects, 0, 100)) return null;
   if (typeof verifyTls !== 'boolean' || !str(proxy, 0, 4096)) return null;
   return { timeoutMs, followRedirects, maxRedirects, verifyTls, proxy };
