@@ -1,6 +1,6 @@
 import type { WsDirection, WsEntryKind, WsFrameSummary, WsLogFilter } from '../../shared/model/sockets';
 import { entryMatcher, toSummary, type Entry } from './frame';
-import { decodeEntries, DIRECTIONS, encodeColumns, KINDS } from './spillCodec';
+import { decodeEntries, DIRECTIONS, encodeColumns, KINDS, type FrameExtras } from './spillCodec';
 import { SpillFile } from './spillFile';
 
 export interface FrameLogLimits {
@@ -13,11 +13,7 @@ export interface FrameLogLimits {
 export const DEFAULT_LOG_LIMITS: FrameLogLimits = { maxFrames: 32_768, maxBytes: 32 * 1024 * 1024 };
 
 /** Rare per-frame fields, kept aside so the common frame costs no object. */
-export interface FrameExtras {
-  rttMs?: number;
-  closeCode?: number;
-  errorCode?: string;
-}
+export type { FrameExtras };
 
 interface Chunk {
   firstSeq: number;
@@ -195,13 +191,16 @@ export class FrameLog {
     const where = this.spill.append(bytes);
     this.chunks.push({ firstSeq, lastSeq: firstSeq + k - 1, count: k, ...where });
     this.spilledCount += k;
-    for (let i = 0; i < k; i++) {
-      const seq = firstSeq + i;
-      if (this.codes[i]! & 0x80) {
-        this.bigBytes -= this.big.get(seq)?.length ?? 0;
-        this.big.delete(seq);
-      }
-      if (this.extras.size > 0) this.extras.delete(seq);
+    // Both maps are in seq order: drop the spilled prefix without visiting every frame.
+    const end = firstSeq + k;
+    for (const [seq, data] of this.big) {
+      if (seq >= end) break;
+      this.bigBytes -= data.length;
+      this.big.delete(seq);
+    }
+    for (const seq of this.extras.keys()) {
+      if (seq >= end) break;
+      this.extras.delete(seq);
     }
     // Shift the kept frames (and their bytes) to the front.
     const base = k < this.count ? this.offs[k]! : this.used;

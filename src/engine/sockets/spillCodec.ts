@@ -1,212 +1,229 @@
 import type { WsDirection, WsEntryKind } from '../../shared/model/sockets';
 import type { Entry } from './frame';
 
-// Spilled frames are binary records, not JSON: encoding them is a memcpy of the payload plus a
-// few fixed fields, which keeps logging every frame cheap at 100,000+ frames a second.
-//   u32 length of the rest | f64 seq | f64 time | u8 direction | u8 kind | u8 flags
-//   [u16 n + clientId] [f64 rttMs] [u16 closeCode] [u16 n + errorCode] | payload
+// A spilled chunk is FrameLog's columns written as they are, not one record per frame: encoding
+// is a handful of native copies whatever the number of frames (a per-frame JS loop cost more
+// than the rest of logging a small frame). Only the rare parts (client ids, extras, big payloads)
+// are walked. Spill files live and die with the process, so the layout is free to change.
+//
+//   0  u32 MAGIC | u32 count | f64 firstSeq | u32 metaLen | u32 arenaLen | u32 bigLen | u32 0
+//   32 f64 times[count] | u32 offs[count] | u32 lens[count] | i32 client[count] | u8 codes[count]
+//      meta (JSON: client ids by number, extras by index) | arena bytes | big payloads
+//
+// codes = direction << 4 | kind, bit 0x80: the payload is at offs in the big part, else in the
+// arena part. Payloads come last, so a torn tail (damaged file) loses only the frames whose bytes
+// are cut.
 
 export const DIRECTIONS: WsDirection[] = ['in', 'out', 'none'];
 export const KINDS: WsEntryKind[] = ['text', 'binary', 'ping', 'pong', 'close', 'info', 'error'];
 const DIR_INDEX = new Map(DIRECTIONS.map((d, i) => [d, i]));
 const KIND_INDEX = new Map(KINDS.map((k, i) => [k, i]));
-const FIXED = 4 + 8 + 8 + 3;
+const MAGIC = 0x32465753;
+const HEADER = 32;
+const BIG = 0x80;
 
-// Client ids repeat on every frame of a server log: encode each once.
-const idCache = new Map<string, Buffer>();
-function idBytes(id: string): Buffer {
-  let b = idCache.get(id);
-  if (!b) {
-    if (idCache.size > 10_000) idCache.clear();
-    b = Buffer.from(id, 'utf8');
-    idCache.set(id, b);
-  }
-  return b;
+export interface FrameExtras {
+  rttMs?: number;
+  closeCode?: number;
+  errorCode?: string;
 }
 
-function recordSize(e: Entry): number {
-  let n = FIXED + e.data.length;
-  if (e.clientId !== undefined) n += 2 + idBytes(e.clientId).length;
-  if (e.rttMs !== undefined) n += 8;
-  if (e.closeCode !== undefined) n += 2;
-  if (e.errorCode !== undefined) n += 2 + Buffer.byteLength(e.errorCode);
-  return n;
-}
-
-export function encodeEntries(entries: Entry[]): Buffer {
-  let total = 0;
-  for (const e of entries) total += recordSize(e);
-  const buf = Buffer.allocUnsafe(total);
-  let off = 0;
-  for (const e of entries) {
-    const start = off;
-    off += 4;
-    buf.writeDoubleLE(e.seq, off);
-    buf.writeDoubleLE(e.time, off + 8);
-    buf[off + 16] = DIR_INDEX.get(e.direction) ?? 2;
-    buf[off + 17] = KIND_INDEX.get(e.kind) ?? 5;
-    const flags = (e.clientId !== undefined ? 1 : 0) | (e.rttMs !== undefined ? 2 : 0) | (e.closeCode !== undefined ? 4 : 0) | (e.errorCode !== undefined ? 8 : 0);
-    buf[off + 18] = flags;
-    off += 19;
-    if (e.clientId !== undefined) {
-      const id = idBytes(e.clientId);
-      buf.writeUInt16LE(id.length, off);
-      buf.set(id, off + 2);
-      off += 2 + id.length;
-    }
-    if (e.rttMs !== undefined) {
-      buf.writeDoubleLE(e.rttMs, off);
-      off += 8;
-    }
-    if (e.closeCode !== undefined) {
-      buf.writeUInt16LE(e.closeCode, off);
-      off += 2;
-    }
-    if (e.errorCode !== undefined) {
-      const n = buf.write(e.errorCode, off + 2, 'utf8');
-      buf.writeUInt16LE(n, off);
-      off += 2 + n;
-    }
-    buf.set(e.data, off);
-    off += e.data.length;
-    buf.writeUInt32LE(off - start - 4, start);
-  }
-  return buf;
-}
-
-/** Decodes records; a truncated tail (damaged file) is ignored. Payloads are copied out. */
-export function decodeEntries(buf: Buffer): Entry[] {
-  const out: Entry[] = [];
-  let off = 0;
-  while (off + 4 <= buf.length) {
-    const len = buf.readUInt32LE(off);
-    const end = off + 4 + len;
-    if (len < FIXED - 4 || end > buf.length) break;
-    let p = off + 4;
-    const e: Entry = {
-      seq: buf.readDoubleLE(p),
-      time: buf.readDoubleLE(p + 8),
-      direction: DIRECTIONS[buf[p + 16]!] ?? 'none',
-      kind: KINDS[buf[p + 17]!] ?? 'info',
-      data: Buffer.alloc(0),
-    };
-    const flags = buf[p + 18]!;
-    p += 19;
-    if (flags & 1) {
-      const n = buf.readUInt16LE(p);
-      e.clientId = buf.toString('utf8', p + 2, p + 2 + n);
-      p += 2 + n;
-    }
-    if (flags & 2) {
-      e.rttMs = buf.readDoubleLE(p);
-      p += 8;
-    }
-    if (flags & 4) {
-      e.closeCode = buf.readUInt16LE(p);
-      p += 2;
-    }
-    if (flags & 8) {
-      const n = buf.readUInt16LE(p);
-      e.errorCode = buf.toString('utf8', p + 2, p + 2 + n);
-      p += 2 + n;
-    }
-    e.data = Buffer.from(buf.subarray(p, end));
-    out.push(e);
-    off = end;
-  }
-  return out;
-}
-
-/** Frames being spilled, straight from FrameLog's columns (no Entry, view or closure per frame). */
+/** Frames being spilled, straight from FrameLog's columns. */
 export interface ColumnSource {
-  /** Records 0 … count-1 of the columns; record i has seq firstSeq + i. */
+  /** Frames 0 … count-1 of the columns; frame i has seq firstSeq + i. */
   count: number;
   firstSeq: number;
   times: Float64Array;
   /** direction << 4 | kind, as indexes into DIRECTIONS and KINDS; bit 0x80 = payload in `big`. */
   codes: Uint8Array;
+  /** Offsets into `arena` (frames without bit 0x80). */
   offs: Uint32Array;
   lens: Uint32Array;
   /** Index into clientIds, or -1. */
   clientOf: Int32Array;
   arena: Buffer;
+  /** Payloads of bit-0x80 frames by seq, in seq order. */
   big: ReadonlyMap<number, Buffer>;
   clientIds: readonly string[];
-  extras: ReadonlyMap<number, { rttMs?: number; closeCode?: number; errorCode?: string }>;
+  /** By seq, in seq order. */
+  extras: ReadonlyMap<number, FrameExtras>;
 }
 
-/** Payloads up to this size are copied byte by byte: cheaper than making a view to copy from. */
-const SMALL_COPY = 64;
+interface Meta {
+  ids: Record<string, string>;
+  extras: Array<[number, FrameExtras]>;
+}
 
-/** Same records as encodeEntries, straight from columns. */
+function bytesOf(a: ArrayBufferView, count: number, width: number): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, count * width);
+}
+
 export function encodeColumns(src: ColumnSource): Buffer {
   const { count, firstSeq, times, codes, offs, lens, clientOf, arena, big, clientIds, extras } = src;
-  const hasExtras = extras.size > 0;
-  // Client ids as bytes, looked up once per client rather than once per frame.
-  const ids: Array<Buffer | undefined> = [];
-  let total = 0;
+  const end = firstSeq + count;
+  // Client ids in use: frames of one client come in runs, so this is a compare per frame.
+  const ids: Record<string, string> = {};
+  let last = -1;
   for (let i = 0; i < count; i++) {
-    total += FIXED + lens[i]!;
     const c = clientOf[i]!;
-    if (c >= 0) total += 2 + (ids[c] ??= idBytes(clientIds[c]!)).length;
-    if (hasExtras) {
-      const x = extras.get(firstSeq + i);
-      if (x) {
-        if (x.rttMs !== undefined) total += 8;
-        if (x.closeCode !== undefined) total += 2;
-        if (x.errorCode !== undefined) total += 2 + Buffer.byteLength(x.errorCode);
-      }
+    if (c !== last) {
+      last = c;
+      if (c >= 0) ids[c] = clientIds[c]!;
     }
   }
-  const buf = Buffer.allocUnsafe(total);
+  const meta: Meta = { ids, extras: [] };
+  for (const [seq, x] of extras) {
+    if (seq >= end) break;
+    if (seq >= firstSeq) meta.extras.push([seq - firstSeq, x]);
+  }
+  const bigParts: Buffer[] = [];
+  const bigAt = new Map<number, number>();
+  let bigLen = 0;
+  for (const [seq, data] of big) {
+    if (seq >= end) break;
+    if (seq < firstSeq) continue;
+    bigAt.set(seq - firstSeq, bigLen);
+    bigParts.push(data);
+    bigLen += data.length;
+  }
+  // Arena frames are contiguous from the first one's offset.
+  let arenaFrom = -1;
+  let arenaTo = 0;
+  for (let i = 0; i < count && arenaFrom < 0; i++) if (!(codes[i]! & BIG)) arenaFrom = offs[i]!;
+  for (let i = count - 1; i >= 0; i--) {
+    if (!(codes[i]! & BIG)) {
+      arenaTo = offs[i]! + lens[i]!;
+      break;
+    }
+  }
+  if (arenaFrom < 0) arenaFrom = arenaTo = 0;
+  const metaBytes = Buffer.from(JSON.stringify(meta), 'utf8');
+  const arenaLen = arenaTo - arenaFrom;
+  const colsLen = count * (8 + 4 + 4 + 4 + 1);
+  const buf = Buffer.allocUnsafe(HEADER + colsLen + metaBytes.length + arenaLen + bigLen);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.length);
-  let off = 0;
-  for (let i = 0; i < count; i++) {
-    const start = off;
-    const code = codes[i]!;
-    const c = clientOf[i]!;
-    const x = hasExtras ? extras.get(firstSeq + i) : undefined;
-    off += 4;
-    view.setFloat64(off, firstSeq + i, true);
-    view.setFloat64(off + 8, times[i]!, true);
-    buf[off + 16] = (code >> 4) & 0x7;
-    buf[off + 17] = code & 0xf;
-    buf[off + 18] = (c >= 0 ? 1 : 0) | (x?.rttMs !== undefined ? 2 : 0) | (x?.closeCode !== undefined ? 4 : 0) | (x?.errorCode !== undefined ? 8 : 0);
-    off += 19;
-    if (c >= 0) {
-      const id = ids[c]!;
-      view.setUint16(off, id.length, true);
-      for (let j = 0; j < id.length; j++) buf[off + 2 + j] = id[j]!;
-      off += 2 + id.length;
-    }
-    if (x) {
-      if (x.rttMs !== undefined) {
-        view.setFloat64(off, x.rttMs, true);
-        off += 8;
-      }
-      if (x.closeCode !== undefined) {
-        view.setUint16(off, x.closeCode, true);
-        off += 2;
-      }
-      if (x.errorCode !== undefined) {
-        const n = buf.write(x.errorCode, off + 2, 'utf8');
-        view.setUint16(off, n, true);
-        off += 2 + n;
-      }
-    }
-    const len = lens[i]!;
-    if (code & 0x80) {
-      const data = big.get(firstSeq + i);
-      if (data) buf.set(data, off);
-      else buf.fill(0, off, off + len);
-    } else if (len <= SMALL_COPY) {
-      const from = offs[i]!;
-      for (let j = 0; j < len; j++) buf[off + j] = arena[from + j]!;
-    } else {
-      arena.copy(buf, off, offs[i]!, offs[i]! + len);
-    }
-    off += len;
-    view.setUint32(start, off - start - 4, true);
+  view.setUint32(0, MAGIC, true);
+  view.setUint32(4, count, true);
+  view.setFloat64(8, firstSeq, true);
+  view.setUint32(16, metaBytes.length, true);
+  view.setUint32(20, arenaLen, true);
+  view.setUint32(24, bigLen, true);
+  view.setUint32(28, 0, true);
+  let p = HEADER;
+  buf.set(bytesOf(times, count, 8), p);
+  p += count * 8;
+  const offsAt = p;
+  buf.set(bytesOf(offs, count, 4), p);
+  p += count * 4;
+  buf.set(bytesOf(lens, count, 4), p);
+  p += count * 4;
+  buf.set(bytesOf(clientOf, count, 4), p);
+  p += count * 4;
+  buf.set(bytesOf(codes, count, 1), p);
+  p += count;
+  // Offsets become relative to their part: big frames (rare) one by one; arena frames start at 0
+  // in FrameLog, so the loop below is for other sources only.
+  if (arenaFrom !== 0) {
+    for (let i = 0; i < count; i++) if (!(codes[i]! & BIG)) view.setUint32(offsAt + i * 4, offs[i]! - arenaFrom, true);
+  }
+  for (const [i, at] of bigAt) view.setUint32(offsAt + i * 4, at, true);
+  buf.set(metaBytes, p);
+  p += metaBytes.length;
+  if (arenaLen > 0) arena.copy(buf, p, arenaFrom, arenaTo);
+  p += arenaLen;
+  for (const part of bigParts) {
+    buf.set(part, p);
+    p += part.length;
   }
   return buf;
+}
+
+/** Decodes a chunk; frames whose payload a torn tail cut are left out. Payloads are copied out. */
+export function decodeEntries(buf: Buffer): Entry[] {
+  if (buf.length < HEADER) return [];
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.length);
+  if (view.getUint32(0, true) !== MAGIC) return [];
+  const count = view.getUint32(4, true);
+  const firstSeq = view.getFloat64(8, true);
+  const metaLen = view.getUint32(16, true);
+  const arenaLen = view.getUint32(20, true);
+  const colsLen = count * (8 + 4 + 4 + 4 + 1);
+  const metaAt = HEADER + colsLen;
+  const arenaAt = metaAt + metaLen;
+  const bigAt = arenaAt + arenaLen;
+  if (arenaAt > buf.length) return [];
+  let meta: Meta;
+  try {
+    meta = JSON.parse(buf.toString('utf8', metaAt, arenaAt)) as Meta;
+  } catch {
+    return [];
+  }
+  const extras = new Map(meta.extras);
+  const timesAt = HEADER;
+  const offsAt = timesAt + count * 8;
+  const lensAt = offsAt + count * 4;
+  const clientAt = lensAt + count * 4;
+  const codesAt = clientAt + count * 4;
+  const out: Entry[] = [];
+  for (let i = 0; i < count; i++) {
+    const code = buf[codesAt + i]!;
+    const len = view.getUint32(lensAt + i * 4, true);
+    const from = (code & BIG ? bigAt : arenaAt) + view.getUint32(offsAt + i * 4, true);
+    if (from + len > buf.length || (!(code & BIG) && from + len > bigAt)) continue;
+    const e: Entry = {
+      seq: firstSeq + i,
+      time: view.getFloat64(timesAt + i * 8, true),
+      direction: DIRECTIONS[(code >> 4) & 0x7] ?? 'none',
+      kind: KINDS[code & 0xf] ?? 'info',
+      data: Buffer.from(buf.subarray(from, from + len)),
+    };
+    const c = view.getInt32(clientAt + i * 4, true);
+    if (c >= 0) {
+      const id = meta.ids[c];
+      if (id !== undefined) e.clientId = id;
+    }
+    const x = extras.get(i);
+    if (x) {
+      if (x.rttMs !== undefined) e.rttMs = x.rttMs;
+      if (x.closeCode !== undefined) e.closeCode = x.closeCode;
+      if (x.errorCode !== undefined) e.errorCode = x.errorCode;
+    }
+    out.push(e);
+  }
+  return out;
+}
+
+/** Entries (consecutive seqs) as one chunk, through the same columns FrameLog spills. */
+export function encodeEntries(entries: Entry[]): Buffer {
+  const count = entries.length;
+  const times = new Float64Array(count);
+  const codes = new Uint8Array(count);
+  const offs = new Uint32Array(count);
+  const lens = new Uint32Array(count);
+  const clientOf = new Int32Array(count);
+  const clientIds: string[] = [];
+  const extras = new Map<number, FrameExtras>();
+  const firstSeq = entries[0]?.seq ?? 1;
+  let used = 0;
+  entries.forEach((e, i) => {
+    if (e.seq !== firstSeq + i) throw new Error('encodeEntries: seqs must be consecutive');
+    times[i] = e.time;
+    codes[i] = ((DIR_INDEX.get(e.direction) ?? 2) << 4) | (KIND_INDEX.get(e.kind) ?? 5);
+    offs[i] = used;
+    lens[i] = e.data.length;
+    used += e.data.length;
+    let c = -1;
+    if (e.clientId !== undefined) {
+      c = clientIds.indexOf(e.clientId);
+      if (c < 0) c = clientIds.push(e.clientId) - 1;
+    }
+    clientOf[i] = c;
+    const x: FrameExtras = {};
+    if (e.rttMs !== undefined) x.rttMs = e.rttMs;
+    if (e.closeCode !== undefined) x.closeCode = e.closeCode;
+    if (e.errorCode !== undefined) x.errorCode = e.errorCode;
+    if (Object.keys(x).length > 0) extras.set(e.seq, x);
+  });
+  const arena = Buffer.concat(entries.map((e) => e.data));
+  return encodeColumns({ count, firstSeq, times, codes, offs, lens, clientOf, arena, big: new Map(), clientIds, extras });
 }

@@ -135,7 +135,11 @@ describe('spill codec', () => {
     ];
     const buf = encodeEntries(entries);
     expect(decodeEntries(buf)).toEqual(entries);
-    expect(decodeEntries(buf.subarray(0, buf.length - 1))).toEqual(entries.slice(0, 3));
+    // Payloads sit at the end of a chunk, in seq order: a torn tail loses the frames whose bytes
+    // it cut (the last byte is the 3rd payload's; the 4th, empty, lies past it), nothing else.
+    expect(decodeEntries(buf.subarray(0, buf.length - 1))).toEqual(entries.slice(0, 2));
+    expect(decodeEntries(buf.subarray(0, buf.length - 3))).toEqual(entries.slice(0, 1));
+    expect(decodeEntries(buf.subarray(0, 40))).toEqual([]);
   });
 });
 
