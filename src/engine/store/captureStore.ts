@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import {
   Interner,
   RecordKind,
@@ -11,6 +12,7 @@ import {
   writeCaptureRecord,
   encodeMarker,
   encodeUpdate,
+  MAX_RECORD,
   RECORD_HEADER,
   readRecord,
   releaseDecodeCaches,
@@ -290,6 +292,9 @@ export class CaptureStore {
       pos = r.next;
     }
     releaseDecodeCaches();
+    // Captures acknowledged (their body-file bytes fsynced) whose index records the disk lost.
+    const recovered = this.recoverFromBody(n, bodyPath, blobEnd, bodySize);
+    blobEnd = recovered.end;
     if (this.opts.readOnly) {
       if (problem !== null) this.repairs.push({ segment: n, file: idxPath, droppedBytes: buf.length - pos, reason: `${problem} (skipped, not repaired: read-only)` });
       return;
@@ -298,12 +303,75 @@ export class CaptureStore {
       // A crash can leave a half-written batch: cut both files back to the last whole record so
       // later appends never sit behind garbage.
       this.repairs.push({ segment: n, file: idxPath, droppedBytes: buf.length - pos, reason: problem });
-      fs.truncateSync(idxPath, pos);
-      if (bodySize > blobEnd) fs.truncateSync(bodyPath, blobEnd);
-    } else {
-      if (zeroTail) fs.truncateSync(idxPath, pos);
-      // Bodies whose index record never made it to disk (unacknowledged) and zeroed space ahead.
-      if (bodySize > blobEnd) fs.truncateSync(bodyPath, blobEnd);
+    }
+    if (problem !== null || zeroTail || recovered.records.length > 0) fs.truncateSync(idxPath, pos);
+    if (recovered.records.length > 0) {
+      const fd = fs.openSync(idxPath, 'r+');
+      try {
+        fs.writeSync(fd, Buffer.concat(recovered.records), 0, undefined, pos);
+        fs.fdatasyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      this.repairs.push({ segment: n, file: idxPath, droppedBytes: 0, reason: `${recovered.records.length} index record(s) rebuilt from the body file` });
+    }
+    // Bodies never acknowledged (torn or not fsynced) and zeroed space ahead.
+    if (bodySize > blobEnd) fs.truncateSync(bodyPath, blobEnd);
+  }
+
+  /**
+   * Reads the body file from `from` (the end of the last indexed blob): every whole record + detail
+   * + body whose checksums hold is a capture the index lacks. Stops at the first that does not (the
+   * zeroed space ahead, a torn batch, or a store written before records were put in the body file).
+   */
+  private recoverFromBody(segment: number, bodyPath: string, from: number, bodySize: number): { end: number; records: Buffer[] } {
+    const records: Buffer[] = [];
+    if (bodySize - from < RECORD_HEADER) return { end: from, records };
+    const fd = fs.openSync(bodyPath, 'r');
+    try {
+      const readExact = (pos: number, len: number): Buffer | null => {
+        if (pos + len > bodySize) return null;
+        const b = Buffer.allocUnsafe(len);
+        return fs.readSync(fd, b, 0, len, pos) === len ? b : null;
+      };
+      let at = from;
+      for (;;) {
+        const head = readExact(at, RECORD_HEADER);
+        if (!head) break;
+        const len = head.readUInt32LE(0);
+        if (len < 9 || len > MAX_RECORD) break;
+        const rec = readExact(at, RECORD_HEADER + len);
+        if (!rec) break;
+        const r = readRecord(rec, 0, this.interner, true, segment);
+        if (!r.ok || r.record.kind !== RecordKind.Capture) break;
+        const c = r.record.capture;
+        if (c.blobOffset !== at + rec.length || c.seq < this.nextSeq) break;
+        const blobEnd = c.blobOffset + c.detailLength + c.bodySize;
+        if (blobEnd > bodySize) break;
+        // The blob's checksum, read in pieces (bodies can be large).
+        let crc = 0;
+        let ok = true;
+        for (let p = c.blobOffset; p < blobEnd; ) {
+          const piece = readExact(p, Math.min(SEARCH_CHUNK, blobEnd - p));
+          if (!piece) {
+            ok = false;
+            break;
+          }
+          crc = crc32(piece, crc);
+          p += piece.length;
+        }
+        if (!ok || crc >>> 0 !== c.blobCrc) break;
+        const entry = c as StoreEntry;
+        this.entries.push(entry);
+        this.perCatcher.set(c.catcherId, (this.perCatcher.get(c.catcherId) ?? 0) + 1);
+        this.nextSeq = c.seq + 1;
+        records.push(rec);
+        at = blobEnd;
+      }
+      return { end: at, records };
+    } finally {
+      fs.closeSync(fd);
+      releaseDecodeCaches();
     }
   }
 
@@ -458,8 +526,6 @@ export class CaptureStore {
     for (const p of batch) {
       if (p.kind === 'capture') {
         const { input } = p;
-        const blobOffset = bodyStart + bodyOut.length;
-        const detail = bodyOut.writeText(detailText(input.detail));
         const entry: StoreEntry = {
           seq: p.seq,
           receivedAtMs: input.receivedAtMs,
@@ -472,15 +538,28 @@ export class CaptureStore {
           responseStatus: input.responseStatus,
           signatureStatus: input.signatureStatus,
           duplicateOf: input.duplicateOf,
-          blobOffset,
-          detailLength: detail.length,
-          blobCrc: blobChecksum(detail, input.body),
+          blobOffset: 0,
+          detailLength: 0,
+          blobCrc: 0,
           segment: seg.n,
           updates: null,
         };
+        // The record in front of the blob (see codec.ts) needs the detail's length and checksum,
+        // known only once the detail is written: reserve room, write the detail after it, then the record.
+        const room = maxCaptureRecord(entry);
+        const text = detailText(input.detail);
+        const buf = bodyOut.reserve(room + text.length * 3);
+        const recStart = bodyOut.pos;
+        const detailEnd = recStart + room + buf.write(text, recStart + room, 'utf8');
+        const detail = buf.subarray(recStart + room, detailEnd);
+        entry.detailLength = detail.length;
+        entry.blobCrc = blobChecksum(detail, input.body);
+        const recEnd = writeCaptureRecord(buf, recStart, entry, bodyStart + bodyOut.length);
+        // Close the gap between the record and the detail (the room reserved was an upper bound).
+        if (recEnd < recStart + room) buf.copy(buf, recEnd, recStart + room, detailEnd);
+        bodyOut.advance(recEnd + detail.length);
         bodyOut.append(input.body);
-        const buf = idxOut.reserve(maxCaptureRecord(entry));
-        idxOut.advance(writeCaptureRecord(buf, idxOut.pos, entry));
+        idxOut.append(buf.subarray(recStart, recEnd));
         added.push(entry);
       } else {
         const offset = idxStart + idxOut.length;
@@ -512,7 +591,7 @@ export class CaptureStore {
     seg.bodySize = bodyPos;
     seg.idxSize = idxPos;
     this.inflight++;
-    const io = this.writeBatch(seg, bodyBufs, bodyStart, idxBufs, idxStart);
+    const io = this.writeBatch(seg, bodyBufs, bodyStart, idxBufs, idxStart, updates.length > 0);
     const prev = this.tail;
     this.tail = (async (): Promise<boolean> => {
       let failure: unknown = null;
@@ -535,24 +614,32 @@ export class CaptureStore {
     })();
   }
 
-  /** Writes body bytes and index records (plus zeroed space ahead), then makes both durable. */
-  private async writeBatch(seg: Segment, bodyBufs: Buffer[], bodyStart: number, idxBufs: Buffer[], idxStart: number): Promise<void> {
-    const writes: Array<Promise<unknown>> = [];
-    if (bodyBufs.length) writes.push(writeAll(seg.bodyFd, bodyBufs, bodyStart));
-    writes.push(writeAll(seg.idxFd, idxBufs, idxStart));
-    // Writing into already-allocated, already-sized space lets fdatasync skip the metadata commit.
-    if (seg.bodySize + PREALLOC_BODY / 4 > seg.bodyAlloc) {
-      const from = Math.max(seg.bodyAlloc, seg.bodySize);
-      seg.bodyAlloc = from + PREALLOC_BODY;
-      writes.push(writeAll(seg.bodyFd, [ZEROS_BODY], from));
+  /**
+   * Body file first (the write-ahead log: records, details, bodies, plus zeroed space ahead), made
+   * durable with one fdatasync; then the index records, written without one — opening rebuilds any
+   * the disk lost from the body file. Update records are not in the body file, so a batch with
+   * updates syncs the index too.
+   */
+  private async writeBatch(seg: Segment, bodyBufs: Buffer[], bodyStart: number, idxBufs: Buffer[], idxStart: number, syncIdx: boolean): Promise<void> {
+    if (bodyBufs.length) {
+      const writes: Array<Promise<unknown>> = [writeAll(seg.bodyFd, bodyBufs, bodyStart)];
+      // Writing into already-allocated, already-sized space lets fdatasync skip the metadata commit.
+      if (seg.bodySize + PREALLOC_BODY / 4 > seg.bodyAlloc) {
+        const from = Math.max(seg.bodyAlloc, seg.bodySize);
+        seg.bodyAlloc = from + PREALLOC_BODY;
+        writes.push(writeAll(seg.bodyFd, [ZEROS_BODY], from));
+      }
+      await Promise.all(writes);
+      await datasync(seg.bodyFd);
     }
-    if (seg.idxSize + PREALLOC_IDX / 4 > seg.idxAlloc) {
+    const writes: Array<Promise<unknown>> = [writeAll(seg.idxFd, idxBufs, idxStart)];
+    if (syncIdx && seg.idxSize + PREALLOC_IDX / 4 > seg.idxAlloc) {
       const from = Math.max(seg.idxAlloc, seg.idxSize);
       seg.idxAlloc = from + PREALLOC_IDX;
       writes.push(writeAll(seg.idxFd, [ZEROS_IDX], from));
     }
     await Promise.all(writes);
-    await Promise.all([bodyBufs.length ? datasync(seg.bodyFd) : Promise.resolve(), datasync(seg.idxFd)]);
+    if (syncIdx) await datasync(seg.idxFd);
   }
 
   /** After a failed batch: cut both files back to the last good record (best effort). */

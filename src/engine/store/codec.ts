@@ -10,6 +10,12 @@ import type { CaptureAnnotations } from '../../shared/model/webhookTools';
 //
 // Every .idx record: u32 payloadLength | u32 crc32(payload) | payload, payload[0] = record kind.
 // A record whose length runs past the end of the file or whose checksum fails is a torn tail.
+//
+// The .body file is the write-ahead log: each blob is preceded by a copy of its capture record
+// (blobOffset = where that record ends), and only the .body file is fsynced before a capture is
+// acknowledged. The .idx file is written after that fsync without one of its own, so after a power
+// cut it may lack the newest records; opening rebuilds them from the records in front of the blobs
+// past the last indexed one (stores written before this layout have bare blobs, never re-read so).
 
 export const RECORD_HEADER = 8;
 /** Far above any real record (URL ≤ a few hundred KiB); a larger length means garbage. */
@@ -113,8 +119,11 @@ export function maxCaptureRecord(c: IndexedCapture): number {
 /**
  * Writes a framed capture record at `start` (room for maxCaptureRecord(c) bytes needed) and returns
  * where it ends. The group commit writes a batch's records into one buffer this way.
+ *
+ * With `blobAt` (the file offset of `start` in the .body file) the record is the one written in
+ * front of its blob: `c.blobOffset` is set to where the record ends, i.e. where the detail starts.
  */
-export function writeCaptureRecord(buf: Buffer, start: number, c: IndexedCapture): number {
+export function writeCaptureRecord(buf: Buffer, start: number, c: IndexedCapture, blobAt?: number): number {
   const p = start + RECORD_HEADER;
   buf[p] = RecordKind.Capture;
   buf.writeDoubleLE(c.seq, p + 1);
@@ -132,6 +141,10 @@ export function writeCaptureRecord(buf: Buffer, start: number, c: IndexedCapture
   pos = writeStr(buf, pos, c.contentType);
   pos = writeStr(buf, pos, c.signatureStatus);
   pos = writeStr(buf, pos, c.duplicateOf);
+  if (blobAt !== undefined) {
+    c.blobOffset = blobAt + (pos - start);
+    buf.writeDoubleLE(c.blobOffset, p + 17);
+  }
   buf.writeUInt32LE(pos - p, start);
   buf.writeUInt32LE(crc32(buf.subarray(p, pos)), start + 4);
   return pos;

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CaptureStore, type AppendInput } from '../../../src/engine/store/captureStore';
+import { blobChecksum, encodeCapture, encodeDetail, encodeMarker } from '../../../src/engine/store/codec';
 
 const dirs: string[] = [];
 function tmp(): string {
@@ -135,25 +136,114 @@ describe('CaptureStore', () => {
     expect(found).toHaveLength(1);
     expect(found[0]?.reason).toMatch(/checksum/);
     await reopened.close();
-    // Checked on open (the default tail covers this small file): cut at the damaged record.
+    // Checked on open (the default tail covers this small file): the index is cut at the damaged
+    // record and rebuilt from the copies kept in front of each blob in the body file.
     const strict = await CaptureStore.open(dir);
-    expect(strict.count).toBe(20);
+    expect(strict.count).toBe(50);
+    expect(strict.repairs.map((r) => r.reason).join('; ')).toMatch(/checksum.*30 index record\(s\) rebuilt/);
+    expect((await strict.get(21))?.entry.url).toBe('/hook/20?q=20');
     await strict.close();
   });
 
-  it('drops a record whose checksum fails and everything after it', async () => {
+  it('rebuilds a damaged index record from the body file, and drops a capture damaged in both', async () => {
     const dir = tmp();
     const store = await CaptureStore.open(dir);
     for (let i = 0; i < 3; i++) await store.append(input(i));
     await store.close();
     const idx = path.join(dir, '000001.idx');
-    const buf = fs.readFileSync(idx);
-    buf[buf.length - 3] = (buf[buf.length - 3] as number) ^ 0xff;
-    fs.writeFileSync(idx, buf);
+    const idxBytes = fs.readFileSync(idx);
+    idxBytes[idxBytes.length - 3] = (idxBytes[idxBytes.length - 3] as number) ^ 0xff;
+    fs.writeFileSync(idx, idxBytes);
     const reopened = await CaptureStore.open(dir);
-    expect(reopened.count).toBe(2);
-    expect(reopened.repairs[0]?.reason).toMatch(/checksum/);
+    expect(reopened.count).toBe(3);
+    expect(reopened.repairs.map((r) => r.reason)).toEqual(['checksum mismatch', '1 index record(s) rebuilt from the body file']);
+    expect((await reopened.readBody(3))?.toString()).toBe('{"n":2}');
     await reopened.close();
+
+    // Now the last capture's body bytes are damaged too: it cannot be trusted, so it is gone.
+    const body = path.join(dir, '000001.body');
+    const bodyBytes = fs.readFileSync(body);
+    bodyBytes[bodyBytes.length - 2] = (bodyBytes[bodyBytes.length - 2] as number) ^ 0xff;
+    fs.writeFileSync(body, bodyBytes);
+    const idxAgain = fs.readFileSync(idx);
+    idxAgain[idxAgain.length - 3] = (idxAgain[idxAgain.length - 3] as number) ^ 0xff;
+    fs.writeFileSync(idx, idxAgain);
+    const third = await CaptureStore.open(dir);
+    expect(third.count).toBe(2);
+    expect(third.repairs[0]?.reason).toMatch(/checksum/);
+    expect(fs.statSync(body).size).toBeLessThan(bodyBytes.length);
+    await third.close();
+  });
+
+  it('rebuilds index records a power cut lost (only the body file is fsynced before a capture is acknowledged)', async () => {
+    const dir = tmp();
+    const store = await CaptureStore.open(dir);
+    await Promise.all(Array.from({ length: 40 }, (_, i) => store.append(input(i, i === 7 ? Buffer.alloc(200_000, 7) : undefined))));
+    await store.close();
+    const idx = path.join(dir, '000001.idx');
+    const full = fs.readFileSync(idx);
+    // Keep the marker and the first few records; the rest of the index never reached the disk,
+    // and a page of zeros stands where the writer had been.
+    const kept = full.subarray(0, 200);
+    fs.writeFileSync(idx, Buffer.concat([kept, Buffer.alloc(4096)]));
+    const reopened = await CaptureStore.open(dir);
+    expect(reopened.count).toBe(40);
+    expect((await reopened.readBody(8))?.equals(Buffer.alloc(200_000, 7))).toBe(true);
+    expect((await reopened.get(40))?.detail.headers).toEqual([['Content-Type', 'application/json'], ['X-Marker', 'm39']]);
+    const next = await reopened.append(input(99));
+    expect(next.seq).toBe(41);
+    await reopened.close();
+    // The rebuilt index is the one a clean run writes.
+    expect(fs.readFileSync(idx).equals(Buffer.concat([full, fs.readFileSync(idx).subarray(full.length)]))).toBe(true);
+    const third = await CaptureStore.open(dir);
+    expect(third.count).toBe(41);
+    expect(third.repairs).toEqual([]);
+    await third.close();
+  });
+
+  it('reads stores written before records were kept in front of the blobs', async () => {
+    const dir = tmp();
+    // The earlier layout, built with the codec: bare blobs (detail + body) and index records only.
+    const bodies: Buffer[] = [];
+    const records: Buffer[] = [encodeMarker(1)];
+    let offset = 0;
+    for (let i = 0; i < 3; i++) {
+      const inp = input(i);
+      const detail = encodeDetail(inp.detail);
+      records.push(
+        encodeCapture({
+          seq: i + 1,
+          receivedAtMs: inp.receivedAtMs,
+          catcherId: inp.catcherId,
+          method: inp.method,
+          url: inp.url,
+          contentType: inp.contentType,
+          bodySize: inp.body.length,
+          bodyTruncated: false,
+          responseStatus: 200,
+          signatureStatus: null,
+          duplicateOf: null,
+          blobOffset: offset,
+          detailLength: detail.length,
+          blobCrc: blobChecksum(detail, inp.body),
+        }),
+      );
+      bodies.push(detail, inp.body);
+      offset += detail.length + inp.body.length;
+    }
+    fs.writeFileSync(path.join(dir, '000001.idx'), Buffer.concat(records));
+    // Bytes past the last blob that are not a record (a torn batch of the old layout) are dropped.
+    fs.writeFileSync(path.join(dir, '000001.body'), Buffer.concat([...bodies, Buffer.from('{"httpVersion":"1.1"')]));
+    const store = await CaptureStore.open(dir);
+    expect(store.count).toBe(3);
+    expect((await store.readBody(2))?.toString()).toBe('{"n":1}');
+    const e = await store.append(input(3));
+    await store.close();
+    const again = await CaptureStore.open(dir);
+    expect(again.count).toBe(4);
+    expect((await again.readBody(e.seq))?.toString()).toBe('{"n":3}');
+    expect((await again.readBody(1))?.toString()).toBe('{"n":0}');
+    await again.close();
   });
 
   it('merges update records on read and keeps them across reopen', async () => {
