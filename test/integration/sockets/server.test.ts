@@ -139,6 +139,9 @@ describe('WebSocket server', () => {
     const s = await start({ echo: true, perMessageDeflate: true });
     const c = await t.engine.invoke('ws.connect', { url: s.url!, headers: [['Authorization', 'Bearer x']] });
     expect(c.handshake?.extensions).toContain('permessage-deflate');
+    // No context takeover either way (ws's default compresses every frame with two windows per client).
+    expect(c.handshake?.extensions).toContain('server_no_context_takeover');
+    expect(c.handshake?.extensions).toContain('client_no_context_takeover');
     const blob = randomBytes(3 * 1024 * 1024);
     await t.engine.invoke('ws.send', { id: c.id, message: { format: 'base64', data: blob.toString('base64') } });
     await waitFor(async () => (await t.engine.invoke('ws.list', {}))[0]!.stats.messagesIn === 1, 'echo');
