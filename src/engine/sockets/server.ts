@@ -66,6 +66,8 @@ function uncorkPeer(peer: Peer): void {
  */
 const DEFLATE = { serverNoContextTakeover: true, clientNoContextTakeover: true };
 
+const AS_TEXT = { binary: false } as const;
+const AS_BINARY = { binary: true } as const;
 const IN_TEXT = frameCode('in', 'text');
 const IN_BINARY = frameCode('in', 'binary');
 const OUT_TEXT = frameCode('out', 'text');
@@ -293,7 +295,8 @@ export class WsServerInstance {
       stats.bytesIn += data.length;
       serverStats.messagesIn++;
       serverStats.bytesIn += data.length;
-      batcher.add(log, log.appendCoded(Date.now(), isBinary ? IN_BINARY : IN_TEXT, data, peer.logClient));
+      const now = Date.now();
+      batcher.add(log, log.appendCoded(now, isBinary ? IN_BINARY : IN_TEXT, data, peer.logClient));
       if (peer.epoch !== batcher.epoch) this.markChanged(peer);
       const reply = this.reply;
       const plan = reply === null ? null : reply({ data, binary: isBinary, clientId, count: stats.messagesIn });
@@ -303,7 +306,7 @@ export class WsServerInstance {
         if (plan.rule.delayMs > 0) setTimeout(() => this.sendTo(peer, out, binary), plan.rule.delayMs);
         else this.sendTo(peer, out, binary);
       } else if (this.settings.echo) {
-        this.sendTo(peer, data, isBinary);
+        this.sendTo(peer, data, isBinary, now);
       }
     });
     ws.on('ping', (data: Buffer) => {
@@ -357,7 +360,8 @@ export class WsServerInstance {
     batcher.touch(this.id, this.touchState);
   }
 
-  private sendTo(peer: Peer, data: Buffer, binary: boolean): boolean {
+  /** `now`: an echo passes its message's receive time (it is queued in the same synchronous call). */
+  private sendTo(peer: Peer, data: Buffer, binary: boolean, now = Date.now()): boolean {
     if (peer.ws.readyState !== WebSocket.OPEN) return false;
     if (!peer.corked) {
       peer.corked = true;
@@ -365,13 +369,13 @@ export class WsServerInstance {
       process.nextTick(uncorkPeer, peer);
     }
     // No callback: write errors surface as 'error' and 'close' on the socket, and callbacks cost.
-    peer.ws.send(data, { binary });
+    peer.ws.send(data, binary ? AS_BINARY : AS_TEXT);
     const stats = peer.info.stats;
     stats.messagesOut++;
     stats.bytesOut += data.length;
     this.stats.messagesOut++;
     this.stats.bytesOut += data.length;
-    this.deps.batcher.add(this.log, this.log.appendCoded(Date.now(), binary ? OUT_BINARY : OUT_TEXT, data, peer.logClient));
+    this.deps.batcher.add(this.log, this.log.appendCoded(now, binary ? OUT_BINARY : OUT_TEXT, data, peer.logClient));
     if (peer.epoch !== this.deps.batcher.epoch) this.markChanged(peer);
     return true;
   }
