@@ -4,7 +4,7 @@ import type { ResponseCookie } from '../../shared/model/http';
 
 export function setCookieValues(headers: HeaderPairs): string[] {
   const out: string[] = [];
-  for (const [n, v] of headers) if (n.toLowerCase() === 'set-cookie') out.push(v);
+  for (const [n, v] of headers) if (n.length === 10 && n.toLowerCase() === 'set-cookie') out.push(v);
   return out;
 }
 

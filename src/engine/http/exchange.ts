@@ -181,32 +181,62 @@ function tunnel(req: ExchangeRequest, marks: Marks): Promise<TLSSocket> {
 export async function exchange(req: ExchangeRequest, agents: Agents): Promise<ExchangeHead> {
   const marks: Marks = { start: now() };
   if (req.signal.aborted) throw req.signal.reason;
-  const isHttps = req.url.protocol === 'https:';
-  const host = req.url.hostname.replace(/^\[|\]$/g, '');
-  const port = req.url.port ? Number(req.url.port) : isHttps ? 443 : 80;
-  const pathAndQuery = `${req.url.pathname || '/'}${req.url.search}`;
-  const headers: HeaderPairs = [...req.headers];
-
+  const url = req.url;
+  const isHttps = url.protocol === 'https:';
+  const hostname = url.hostname;
+  const host = hostname.charCodeAt(0) === 0x5b ? hostname.replace(/^\[|\]$/g, '') : hostname; // [v6]
+  const portText = url.port;
+  const port = portText ? Number(portText) : isHttps ? 443 : 80;
+  const pathAndQuery = (url.pathname || '/') + url.search;
+  // Node accepts raw header pairs as an array: order and case go out exactly as given.
+  // The options are one literal per case: spreading a base object cost more than the rest of this
+  // function (CloneObjectIC runtime calls on every send).
   let options: https.RequestOptions;
   if (req.proxy && !isHttps) {
+    const headers: HeaderPairs = [...req.headers];
     const auth = basicProxyAuth(req.proxy);
     if (auth) headers.push(['Proxy-Authorization', auth]);
     options = {
       host: req.proxy.hostname.replace(/^\[|\]$/g, ''),
       port: req.proxy.port || 80,
-      path: req.url.href,
+      path: url.href,
       agent: agents.http,
+      method: req.method,
+      headers: headers as unknown as http.OutgoingHttpHeaders,
+      setHost: false,
     };
   } else if (req.proxy && isHttps) {
     const secure = await tunnel(req, marks);
-    options = { host, port, path: pathAndQuery, createConnection: () => secure, agent: undefined };
+    options = {
+      host,
+      port,
+      path: pathAndQuery,
+      createConnection: () => secure,
+      agent: undefined,
+      method: req.method,
+      headers: req.headers as unknown as http.OutgoingHttpHeaders,
+      setHost: false,
+    };
+  } else if (isHttps) {
+    options = {
+      host,
+      port,
+      path: pathAndQuery,
+      agent: req.verifyTls ? agents.https : agents.httpsInsecure,
+      servername: !/^[\d.]+$|:/.test(host) ? host : undefined,
+      method: req.method,
+      headers: req.headers as unknown as http.OutgoingHttpHeaders,
+      setHost: false,
+    };
   } else {
     options = {
       host,
       port,
       path: pathAndQuery,
-      agent: isHttps ? (req.verifyTls ? agents.https : agents.httpsInsecure) : agents.http,
-      servername: isHttps && !/^[\d.]+$|:/.test(host) ? host : undefined,
+      agent: agents.http,
+      method: req.method,
+      headers: req.headers as unknown as http.OutgoingHttpHeaders,
+      setHost: false,
     };
   }
 
@@ -227,24 +257,19 @@ export async function exchange(req: ExchangeRequest, agents: Agents): Promise<Ex
         reject(e);
       },
     };
-    // Node accepts raw header pairs as an array: order and case go out exactly as given.
-    const cr = mod.request({
-      ...options,
-      method: req.method,
-      headers: headers as unknown as http.OutgoingHttpHeaders,
-      setHost: false,
-    });
+    const cr = mod.request(options);
     st.off = req.signal.on(() => {
       cr.destroy(req.signal.reason);
     });
+    // `on`, not `once`: each fires once per ClientRequest anyway, and once() wraps every listener.
     cr.on('error', (err) => st.fail(err));
-    cr.once('socket', (socket: Socket) => {
+    cr.on('socket', (socket: Socket) => {
       watchSocket(socket, marks, isHttps && !req.proxy);
     });
-    cr.once('finish', () => {
+    cr.on('finish', () => {
       marks.sent = now();
     });
-    cr.once('response', (res) => {
+    cr.on('response', (res) => {
       marks.head = now();
       if (st.settled) {
         res.destroy();
@@ -253,7 +278,8 @@ export async function exchange(req: ExchangeRequest, agents: Agents): Promise<Ex
       st.settled = true;
       st.off();
       const headersOut = pairs(res.rawHeaders);
-      let headersSize = `HTTP/${res.httpVersion} ${res.statusCode} ${res.statusMessage}\r\n`.length + 2;
+      // "HTTP/" version " " status " " reason CRLF, the header lines, and the blank line.
+      let headersSize = 5 + res.httpVersion.length + 1 + String(res.statusCode).length + 1 + (res.statusMessage ?? '').length + 2 + 2;
       for (const [n, v] of headersOut) headersSize += n.length + v.length + 4;
       const socket = res.socket as Socket | null;
       resolve({
@@ -380,7 +406,7 @@ export function collect(
         }
       }
     });
-    res.once('end', () => {
+    res.on('end', () => {
       if (decoder && !decodeError) decoder.end();
       void decoderDone.then(() => {
         if (st.failed) return;

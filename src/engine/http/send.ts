@@ -8,7 +8,7 @@ import { parseSetCookies, setCookieValues } from './cookies';
 import { digestAuthorization, pickDigestChallenge, type Challenge } from './digest';
 import { collect, drain, exchange, headerValue, staleSocketErrors, type Agents, type ExchangeHead } from './exchange';
 import { BODY_HEADERS, REDIRECT_STATUSES, redirectMethod, sameOrigin } from './redirects';
-import { computeTimings } from './timings';
+import { computeTimings, isoTime } from './timings';
 import { resolveSpec } from './variables';
 import type { Abort } from './abort';
 
@@ -163,7 +163,7 @@ export interface SendResult {
 
 /** Sends `spec` with redirects, digest retry, timings; keeps the body in `deps.store`. */
 export async function sendRequest(spec: RequestSpec, opts: SendOptions, deps: SendDeps, signal: Abort): Promise<SendResult> {
-  const startedAt = new Date();
+  const startedAt = Date.now();
   const t0 = performance.now();
   const unresolved = new Set<string>();
   const resolved = resolveSpec(spec, opts.variables, unresolved);
@@ -232,7 +232,7 @@ export async function sendRequest(spec: RequestSpec, opts: SendOptions, deps: Se
       }
     }
 
-    const location = head.headers.find(([n]) => n.toLowerCase() === 'location')?.[1];
+    const location = headerValue(head.headers, 'location');
     if (settings.followRedirects && REDIRECT_STATUSES.has(head.status) && location !== undefined) {
       let next: URL | null = null;
       try {
@@ -285,7 +285,7 @@ export async function sendRequest(spec: RequestSpec, opts: SendOptions, deps: Se
     if (decodedWriter && got.contentEncoding) decodedBlob = await decodedWriter.finish();
     else decodedWriter?.abort();
     deps.store.add(id, wireBlob, decodedBlob);
-    const contentType = head.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? null;
+    const contentType = headerValue(head.headers, 'content-type') ?? null;
     const record: ResponseRecord = {
       id,
       url: hop.url.href,
@@ -307,7 +307,7 @@ export async function sendRequest(spec: RequestSpec, opts: SendOptions, deps: Se
       tlsVerified: settings.verifyTls,
       tls: head.tls,
       remoteAddress: head.remoteAddress,
-      startedAt: startedAt.toISOString(),
+      startedAt: isoTime(startedAt),
       request: { method: hop.method, url: hop.url.href, headers, bodySize: hop.hasBody ? hop.body.length : 0 },
     };
     return { record, resolved };

@@ -6,6 +6,7 @@ import { BodyStore, DEFAULT_BODY_STORE, type BodyStoreOptions } from './bodyStor
 import { createAgents, destroyAgents } from './exchange';
 import { sendRequest, type SendOptions } from './send';
 import { Abort } from './abort';
+import { Deadlines } from './deadlines';
 
 export type { SendOptions, SendCookieJar } from './send';
 
@@ -41,6 +42,7 @@ export async function createHttpService(ctx: ServiceContext, options: HttpServic
   const agents = createAgents();
   const store = new BodyStore(BodyStore.processDir(path.join(ctx.dataDir, 'http-bodies')), { ...DEFAULT_BODY_STORE, ...options.bodyStore });
   const inFlight = new Map<string, Abort>();
+  const deadlines = new Deadlines();
   const deps = {
     agents,
     store,
@@ -80,15 +82,15 @@ export async function createHttpService(ctx: ServiceContext, options: HttpServic
       }
     }
     const timeoutMs = spec.settings.timeoutMs;
-    const timer =
+    const deadline =
       timeoutMs > 0
-        ? setTimeout(() => {
+        ? deadlines.add(timeoutMs, () => {
             controller.abort(
               new SwitchboardError('HTTP_TIMEOUT', `No complete response within ${timeoutMs} ms. Raise the timeout in the request settings if the server is slow.`, {
                 timeoutMs,
               }),
             );
-          }, timeoutMs)
+          })
         : null;
     let resolved: RequestSpec | null = null;
     try {
@@ -104,7 +106,7 @@ export async function createHttpService(ctx: ServiceContext, options: HttpServic
       if (listeners.size) notify(spec, { ok: false, error: toErrorShape(error) }, { resolved, requestId: requestId ?? null, source: opts.source ?? null });
       throw error;
     } finally {
-      if (timer) clearTimeout(timer);
+      if (deadline) deadlines.settle(deadline);
       offExternal?.();
       if (requestId && inFlight.get(requestId) === controller) inFlight.delete(requestId);
     }
@@ -136,7 +138,7 @@ export async function createHttpService(ctx: ServiceContext, options: HttpServic
   return {
     api,
     handlers: {
-      'http.send': async (p) => send(p.spec, { variables: p.variables, requestId: p.requestId, source: ctx.door }),
+      'http.send': (p) => send(p.spec, { variables: p.variables, requestId: p.requestId, source: ctx.door }),
       'http.cancel': async (p) => ({ cancelled: cancel(p.requestId) }),
       'http.responseBody': async (p) => {
         const { buf, total } = await store.read(p.id, p.offset, p.length, p.decoded);
@@ -157,6 +159,7 @@ export async function createHttpService(ctx: ServiceContext, options: HttpServic
       for (const c of inFlight.values()) c.abort(new SwitchboardError('ENGINE_CLOSED', 'The engine is closing.'));
       inFlight.clear();
       listeners.clear();
+      deadlines.close();
       destroyAgents(agents);
       store.close();
     },

@@ -37,8 +37,57 @@ export function substitute(text: string, vars: Record<string, string> | undefine
   });
 }
 
-/** A copy of the spec with every user-written string substituted. */
+function hasTemplate(t: string): boolean {
+  return t.includes('{{');
+}
+
+/** True when some user-written string of the spec holds `{{` (the strings resolveSpec substitutes). */
+function specHasTemplates(spec: RequestSpec): boolean {
+  if (hasTemplate(spec.method) || hasTemplate(spec.url) || hasTemplate(spec.settings.proxy)) return true;
+  for (const h of spec.headers) if (hasTemplate(h.name) || hasTemplate(h.value)) return true;
+  const b = spec.body;
+  switch (b.kind) {
+    case 'none':
+    case 'raw':
+      break;
+    case 'json':
+    case 'xml':
+    case 'text':
+      if (hasTemplate(b.text)) return true;
+      break;
+    case 'form':
+      for (const f of b.fields) if (hasTemplate(f.name) || hasTemplate(f.value)) return true;
+      break;
+    case 'multipart':
+      for (const p of b.parts) if (hasTemplate(p.name) || hasTemplate(p.kind === 'text' ? p.value : p.path)) return true;
+      break;
+    case 'binary':
+      if (hasTemplate(b.path)) return true;
+      break;
+    case 'graphql':
+      if (hasTemplate(b.query) || hasTemplate(b.variables)) return true;
+      break;
+  }
+  const a = spec.auth;
+  switch (a.kind) {
+    case 'none':
+      return false;
+    case 'basic':
+    case 'digest':
+      return hasTemplate(a.username) || hasTemplate(a.password);
+    case 'bearer':
+      return hasTemplate(a.token);
+    case 'apikey':
+      return hasTemplate(a.key) || hasTemplate(a.value);
+  }
+}
+
+/**
+ * The spec with every user-written string substituted: a copy, or the spec itself when it holds no
+ * `{{` at all (most sends; nothing downstream modifies it).
+ */
 export function resolveSpec(spec: RequestSpec, vars: Record<string, string> | undefined, unresolved: Set<string>): RequestSpec {
+  if (!specHasTemplates(spec)) return spec;
   // Not `const s = …` closures: see the note on __name in exchange.ts.
   const x = {
     s(t: string): string {
