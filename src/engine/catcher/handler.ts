@@ -7,7 +7,7 @@ import type { CaptureStore, StoreEntry } from '../store/captureStore';
 import { captureId, type CaptureDetail, type CaptureUpdate } from '../store/codec';
 import type { CatcherHooks, HookResponse, IncomingCapture } from './hooks';
 import { listenerAnswer } from './listener';
-import { headerValue } from './view';
+import { headerValue, isoTime } from './view';
 
 // One request: read the body (up to the cap), make it durable, then answer. Nothing is answered 2xx
 // before the record is on disk.
@@ -189,17 +189,6 @@ function firstForwarded(value: string | null): string | null {
   if (!value) return null;
   const comma = value.indexOf(',');
   return (comma < 0 ? value : value.slice(0, comma)).trim() || null;
-}
-
-// One ISO string per millisecond: at thousands of requests a second many share one.
-let isoMs = -1;
-let isoText = '';
-export function isoTime(ms: number): string {
-  if (ms !== isoMs) {
-    isoMs = ms;
-    isoText = new Date(ms).toISOString();
-  }
-  return isoText;
 }
 
 /** Reads the body up to `limit` bytes (counting, not keeping, the rest); resolves false if the sender hung up first. */

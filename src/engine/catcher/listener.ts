@@ -18,7 +18,7 @@ export type RequestHandler = (req: http.IncomingMessage, res: http.ServerRespons
 
 export class CatcherListener {
   private server: http.Server | null = null;
-  private readonly inFlight = new Map<Promise<void>, http.IncomingMessage>();
+  private readonly inFlight = new Map<http.IncomingMessage, Promise<void>>();
 
   constructor(
     private readonly limits: EngineLimits,
@@ -44,14 +44,19 @@ export class CatcherListener {
       requireHostHeader: false,
     });
     server.on('request', (req, res) => {
-      const p = this.handler(req, res).catch(() => {
-        if (!res.headersSent) {
-          res.statusCode = 500;
-          res.end();
-        } else res.destroy();
-      });
-      this.inFlight.set(p, req);
-      void p.finally(() => this.inFlight.delete(p));
+      // One derived promise per request (this runs thousands of times a second).
+      const p = this.handler(req, res);
+      this.inFlight.set(req, p);
+      p.then(
+        () => this.inFlight.delete(req),
+        () => {
+          this.inFlight.delete(req);
+          if (!res.headersSent) {
+            res.statusCode = 500;
+            res.end();
+          } else res.destroy();
+        },
+      );
     });
     // Node's own 400/408/431 answers carry no words; these say which limit was hit.
     server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
@@ -102,7 +107,7 @@ export class CatcherListener {
     // Requests whose body has fully arrived are being stored and answered: let them finish. The
     // ones still receiving are cut off below (nobody was answered; the handler keeps what arrived as
     // an incomplete capture while the store is still open).
-    const receivedWhole = [...this.inFlight].filter(([, req]) => req.complete).map(([p]) => p);
+    const receivedWhole = [...this.inFlight].filter(([req]) => req.complete).map(([, p]) => p);
     if (receivedWhole.length > 0) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([

@@ -4,12 +4,23 @@ import type { StoreEntry, StoredCapture } from '../store/captureStore';
 
 // Index entries and stored details → the contract's shapes.
 
+// One ISO string per millisecond: at thousands of captures a second many share one.
+let isoMs = -1;
+let isoText = '';
+export function isoTime(ms: number): string {
+  if (ms !== isoMs) {
+    isoMs = ms;
+    isoText = new Date(ms).toISOString();
+  }
+  return isoText;
+}
+
 export function toSummary(e: StoreEntry): CaptureSummary {
   return {
     id: captureId(e.seq),
     catcherId: e.catcherId,
     seq: e.seq,
-    receivedAt: new Date(e.receivedAtMs).toISOString(),
+    receivedAt: isoTime(e.receivedAtMs),
     method: e.method,
     url: e.url,
     bodySize: e.bodySize,

@@ -86,6 +86,19 @@ function writeStr(buf: Buffer, pos: number, s: string | null): number {
     buf.writeUInt32LE(NULL_STRING, pos);
     return pos + 4;
   }
+  // Short ASCII strings (ids, methods, content types) are copied in JS: cheaper than a native call.
+  if (s.length <= 48) {
+    let i = 0;
+    for (; i < s.length; i++) {
+      const ch = s.charCodeAt(i);
+      if (ch > 0x7f) break;
+      buf[pos + 4 + i] = ch;
+    }
+    if (i === s.length) {
+      buf.writeUInt32LE(i, pos);
+      return pos + 4 + i;
+    }
+  }
   const n = buf.write(s, pos + 4, 'utf8');
   buf.writeUInt32LE(n, pos);
   return pos + 4 + n;

@@ -74,6 +74,23 @@ describe('CaptureStore', () => {
     await store.close();
   });
 
+  it('keeps every body size around the batch-buffer limits intact, in one group commit and after reopening', async () => {
+    const dir = tmp();
+    const store = await CaptureStore.open(dir);
+    const sizes = [0, 1, 16_383, 16_384, 16_385, 255 * 1024, 300_000, 3];
+    const bodies = sizes.map((n, k) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + k) & 0xff)));
+    // Non-ASCII url and header values take the UTF-8 path of the record and detail encoders.
+    const entries = await Promise.all(bodies.map((b, i) => store.append({ ...input(i, b), url: `/hook/é${i}?q=ü` })));
+    await store.close();
+    const again = await CaptureStore.open(dir);
+    expect(again.repairs).toEqual([]);
+    for (const [i, e] of entries.entries()) {
+      expect((await again.readBody(e.seq))?.equals(bodies[i] as Buffer)).toBe(true);
+      expect((await again.get(e.seq))?.entry.url).toBe(`/hook/é${i}?q=ü`);
+    }
+    await again.close();
+  });
+
   it('skips and repairs a torn tail in the index and in the bodies, then appends after it', async () => {
     const dir = tmp();
     const store = await CaptureStore.open(dir);
