@@ -175,6 +175,13 @@ export class BodyStore {
     return e;
   }
 
+  /** The first `length` decoded bytes of an in-memory body (no copy), or null. */
+  peek(id: string, length: number): Buffer | null {
+    const blob = this.entries.get(id)?.decoded;
+    if (!blob || blob.kind !== 'mem') return null;
+    return blob.buf.length <= length ? blob.buf : blob.buf.subarray(0, length);
+  }
+
   size(id: string, decoded: boolean): number {
     const e = this.get(id);
     return blobSize(decoded ? e.decoded : e.wire);

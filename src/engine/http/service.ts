@@ -28,6 +28,8 @@ export interface HttpApi {
   onSent(listener: SentListener): () => void;
   /** Body bytes of a response (decoded unless asked otherwise); whole body without a range. */
   readBody(id: string, opts?: { decoded?: boolean; offset?: number; length?: number }): Promise<Buffer>;
+  /** The first `length` decoded bytes when the body is still in memory, else null (then readBody). */
+  peekBody(id: string, length: number): Buffer | null;
 }
 
 export interface HttpService extends Service {
@@ -132,6 +134,9 @@ export async function createHttpService(ctx: ServiceContext, options: HttpServic
       const offset = opts.offset ?? 0;
       const length = opts.length ?? store.size(id, decoded);
       return (await store.read(id, offset, length, decoded)).buf;
+    },
+    peekBody(id, length) {
+      return store.peek(id, length);
     },
   };
 

@@ -168,7 +168,10 @@ export async function createWorkspaceService(ctx: ServiceContext, deps: Workspac
   });
   const unsubscribe = deps.http.onSent((spec, outcome, sent) => {
     history
-      .record(spec, outcome, sent.source, async (record, max) => deps.http.readBody(record.id, { decoded: true, offset: 0, length: Math.min(max, record.bodySize) }))
+      .record(spec, outcome, sent.source, (record, max) => {
+        const length = Math.min(max, record.bodySize);
+        return deps.http.peekBody(record.id, length) ?? deps.http.readBody(record.id, { decoded: true, offset: 0, length });
+      })
       .catch(() => undefined);
   });
 

@@ -97,6 +97,28 @@ describe('history store', () => {
     expect(left.filter((f) => files.includes(f))).toEqual([]);
   });
 
+  it('dates entries by the response start, written as toISOString writes it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-hist-'));
+    const a = new HistoryStore(dir, { maxBytes: 1e9, maxBodyBytes: 1e6, maxEntries: 100 });
+    await a.load();
+    const at = async (startedAt: string): Promise<string> => {
+      const o = outcome(0, 0);
+      if (o.ok) o.response.startedAt = startedAt;
+      return (await a.record(spec, o, 'test', () => Buffer.alloc(0))).at;
+    };
+    // Same second (served from the per-second cache), the next second, another day.
+    for (const t of ['2023-11-14T22:13:20.000Z', '2023-11-14T22:13:20.999Z', '2023-11-14T22:13:21.005Z', '2024-02-29T00:00:00.123Z']) expect(await at(t)).toBe(t);
+    expect(await at('2023-11-14T22:13:20Z')).toBe('2023-11-14T22:13:20.000Z');
+    // Right after a time of the same second: the cache must still check the milliseconds are digits.
+    expect(await at('2023-11-14T22:13:20.000Z')).toBe('2023-11-14T22:13:20.000Z');
+    expect(await at('2023-11-14T22:13:20.5x0Z')).not.toBe('2023-11-14T22:13:20.5x0Z');
+    const before = Date.now();
+    const fallback = Date.parse(await at('not a date'));
+    expect(fallback).toBeGreaterThanOrEqual(before);
+    expect(fallback).toBeLessThanOrEqual(Date.now());
+    await a.flush();
+  });
+
   it('keeps a large body in a file of its own and removes it on eviction', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-hist-'));
     const a = new HistoryStore(dir, { maxBytes: 1e9, maxBodyBytes: 1e6, maxEntries: 3 });
