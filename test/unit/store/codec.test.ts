@@ -5,6 +5,7 @@ import {
   blobChecksum,
   captureId,
   decodeDetail,
+  detailText,
   encodeCapture,
   encodeClear,
   encodeDetail,
@@ -131,6 +132,32 @@ describe('store codec', () => {
     expect(decodeDetail(d)).toEqual(detail);
     const body = Buffer.from([0, 255, 1]);
     expect(blobChecksum(d, body)).not.toBe(blobChecksum(d, Buffer.from([0, 255, 2])));
+  });
+
+  it('writes detail JSON by hand exactly as JSON.stringify would (property)', () => {
+    // Header strings as node gives them (latin1, any byte), plus quotes, backslashes, control
+    // characters, non-BMP and lone surrogates in every string field.
+    const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.constantFrom('"', '\\', '\u0000\u001f', '\ud800', 'a\udc00b', '😀', '\u007f\u00ff'));
+    const num = fc.oneof(fc.integer(), fc.double(), fc.constantFrom(Number.NaN, Infinity, -0, 1e21));
+    fc.assert(
+      fc.property(
+        fc.record({
+          httpVersion: text,
+          headers: fc.array(fc.tuple(text, text), { maxLength: 12 }),
+          remoteAddress: text,
+          remotePort: num,
+          forwardedFor: fc.option(text, { nil: null }),
+          declaredLength: fc.option(num, { nil: null }),
+          durationMs: num,
+        }),
+        fc.option(fc.record({ deliveryId: text, duplicateOf: fc.option(text, { nil: null }) }), { nil: undefined }),
+        (base, annotations) => {
+          const detail = annotations === undefined ? base : { ...base, annotations };
+          expect(detailText(detail)).toBe(JSON.stringify(detail));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('derives ids from seq and back', () => {
