@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { WebSocket } from 'ws';
 import { startChild } from '../lib/child';
@@ -62,13 +63,33 @@ async function pipelinedEcho(url: string, durationSec: number, connections = 2, 
   return { rate, sent, received };
 }
 
+/**
+ * CPU seconds (user + system) a child process has used, from /proc (Linux), or null. Throughput on
+ * a shared 2-core machine swings 2-3x between rounds; the server's CPU per message does not.
+ */
+function cpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, in clock ticks (USER_HZ, 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
 async function echoSide(ctx: FigureContext, which: 'bare' | 'engine', durationSec: number) {
   const script = which === 'bare' ? 'ws-echo-bare.ts' : 'ws-echo-engine.ts';
   const server = await startChild(script, which === 'engine' ? [path.join(ctx.tmp, 'echo-engine')] : []);
   try {
+    const cpu0 = cpuSeconds(server.child.pid);
     const load = await pipelinedEcho(`ws://127.0.0.1:${String(server.ready.port)}/`, durationSec);
+    const cpu1 = cpuSeconds(server.child.pid);
+    // Over the whole load (warm-up and drain included), per message echoed.
+    const cpuUsPerMsg = cpu0 !== null && cpu1 !== null && load.received > 0 ? ((cpu1 - cpu0) * 1e6) / load.received : null;
     const stats = which === 'engine' ? await server.ask('stats') : null;
-    return { load, stats };
+    return { load, stats, cpuUsPerMsg };
   } finally {
     await server.stop();
   }
@@ -92,13 +113,14 @@ const serverFigure = defineFigure({
     const logged = Number(ours.stats?.messagesIn ?? 0);
     const unlogged = Math.max(0, ours.load.sent - logged);
     const ratio = ours.load.rate / base.load.rate;
+    const us = (r: { cpuUsPerMsg: number | null }) => (r.cpuUsPerMsg === null ? '?' : r.cpuUsPerMsg.toFixed(1));
     return {
-      baseline: { value: Math.round(base.load.rate), unit: 'msg/s' },
-      ours: { value: Math.round(ours.load.rate), unit: 'msg/s', extra: { sent: ours.load.sent, echoed: ours.load.received, loggedIn: logged, lost, unlogged, rssMB: Math.round(Number(ours.stats?.rss ?? 0) / 2 ** 20) } },
+      baseline: { value: Math.round(base.load.rate), unit: 'msg/s', extra: { serverCpuUsPerMsg: us(base) } },
+      ours: { value: Math.round(ours.load.rate), unit: 'msg/s', extra: { serverCpuUsPerMsg: us(ours), sent: ours.load.sent, echoed: ours.load.received, loggedIn: logged, lost, unlogged, rssMB: Math.round(Number(ours.stats?.rss ?? 0) / 2 ** 20) } },
       ratio,
       target: '≥ 0.85× msg/s, 0 lost',
       pass: ratio >= 0.85 && lost === 0 && unlogged === 0,
-      notes: `runs bare ${Math.round(bare1.load.rate)}/${Math.round(bare2.load.rate)}, ours ${Math.round(ours1.load.rate)}/${Math.round(ours2.load.rate)}; ${ours.load.sent} sent, ${ours.load.received} echoed, ${logged} logged`,
+      notes: `runs bare ${Math.round(bare1.load.rate)}/${Math.round(bare2.load.rate)}, ours ${Math.round(ours1.load.rate)}/${Math.round(ours2.load.rate)}; server CPU per message bare ${us(bare1)}/${us(bare2)} µs, ours ${us(ours1)}/${us(ours2)} µs; ${ours.load.sent} sent, ${ours.load.received} echoed, ${logged} logged`,
     };
   },
 });
