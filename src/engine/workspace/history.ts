@@ -147,13 +147,59 @@ function lineOf(entry: HistoryEntry, pack: string | null, offset: number): strin
 }
 
 const EMPTY = Buffer.alloc(0);
+const LINE_CHUNK = 256 * 1024;
+
+/**
+ * Index lines waiting for the disk, UTF-8 encoded as they come: the encoding gives each line's exact
+ * size (no separate Buffer.byteLength scan), and the string dies young instead of waiting for the
+ * flush (where it was joined and encoded again).
+ */
+class LineBuffer {
+  private done: Buffer[] = [];
+  private chunk: Buffer | null = null;
+  private used = 0;
+  count = 0;
+
+  /** Appends `line` and a newline; returns the bytes taken. */
+  add(line: string): number {
+    const worst = line.length * 3 + 1;
+    if (!this.chunk || this.chunk.length - this.used < worst) {
+      if (this.chunk && this.used > 0) this.done.push(this.chunk.subarray(0, this.used));
+      this.chunk = Buffer.allocUnsafe(Math.max(LINE_CHUNK, worst));
+      this.used = 0;
+    }
+    const n = this.chunk.write(line, this.used);
+    this.chunk[this.used + n] = 0x0a;
+    this.used += n + 1;
+    this.count++;
+    return n + 1;
+  }
+
+  /** Everything added so far, in order; the buffer starts empty again. */
+  take(): Buffer[] {
+    const out = this.done;
+    if (this.chunk && this.used > 0) out.push(this.chunk.subarray(0, this.used));
+    this.done = [];
+    // The rest of the current chunk stays in use: the taken slice shares its memory.
+    this.chunk = null;
+    this.used = 0;
+    this.count = 0;
+    return out;
+  }
+
+  /** Puts back lines taken earlier (a failed write), ahead of what came since. */
+  putBack(bufs: Buffer[], lines: number): void {
+    this.done = [...bufs, ...this.done];
+    this.count += lines;
+  }
+}
 
 export class HistoryStore {
   private items: Stored[] = [];
   private bytes = 0;
   private queue: Promise<unknown> = Promise.resolve();
   /** Recorded but not yet on disk: index lines in order, and bodies by id (also served from here). */
-  private pendingLines: string[] = [];
+  private pendingLines = new LineBuffer();
   private pendingBodies = new Map<string, Buffer>();
   private pendingBytes = 0;
   /** Packs not yet written: their bodies in offset order. `openPack` is the one being filled. */
@@ -338,9 +384,7 @@ export class HistoryStore {
       this.pendingPacks.get(pack)?.push(body);
       this.packRefs.set(pack, (this.packRefs.get(pack) ?? 0) + 1);
     }
-    const line = lineOf(entry, pack, offset);
-    const lineBytes = Buffer.byteLength(line) + 1;
-    this.pendingLines.push(line);
+    const lineBytes = this.pendingLines.add(lineOf(entry, pack, offset));
     if (body.length) this.pendingBodies.set(id, body);
     this.pendingBytes += lineBytes + body.length;
     this.items.push({ entry, lineBytes, pack, offset });
@@ -376,7 +420,7 @@ export class HistoryStore {
   }
 
   private scheduleFlush(): void {
-    if (this.pendingLines.length >= FLUSH_ENTRIES || this.pendingBytes >= FLUSH_BYTES || this.needRewrite) {
+    if (this.pendingLines.count >= FLUSH_ENTRIES || this.pendingBytes >= FLUSH_BYTES || this.needRewrite) {
       this.queueFlush();
     } else if (!this.timer && !this.flushQueued) {
       this.timer = setTimeout(() => this.queueFlush(), FLUSH_DELAY_MS);
@@ -399,12 +443,12 @@ export class HistoryStore {
   private async writePending(): Promise<void> {
     this.drain();
     this.flushQueued = false;
-    const lines = this.pendingLines;
+    const lineCount = this.pendingLines.count;
+    const lines = this.pendingLines.take();
     const bodies = this.pendingBodies;
     const packs = this.pendingPacks;
     const removals = this.pendingRemovals;
     const rewrite = this.needRewrite;
-    this.pendingLines = [];
     this.pendingBodies = new Map();
     this.pendingBytes = 0;
     // The open pack is sealed: bodies recorded from now on go to a new one.
@@ -426,8 +470,18 @@ export class HistoryStore {
         await this.closeAppend();
         await this.rewrite();
       } else if (lines.length) {
-        this.appendHandle ??= await open(this.indexFile, 'a');
-        await this.appendHandle.write(`${lines.join('\n')}\n`);
+        const fh = (this.appendHandle ??= await open(this.indexFile, 'a'));
+        const total = lines.reduce((n, b) => n + b.length, 0);
+        const written = (await fh.writev(lines)).bytesWritten;
+        if (written < total) {
+          // A short write (disk nearly full): finish the batch so no line is torn or doubled.
+          const rest = Buffer.concat(lines).subarray(written);
+          for (let at = 0; at < rest.length; ) {
+            const { bytesWritten } = await fh.write(rest, at);
+            if (bytesWritten === 0) throw new Error('The history index could not be written.');
+            at += bytesWritten;
+          }
+        }
       }
     } catch (err) {
       // Put the batch back so a later flush retries it (e.g. a full disk freed meanwhile). A pack
@@ -435,7 +489,7 @@ export class HistoryStore {
       const live = new Set(this.items.map((s) => s.entry.id));
       for (const [id, buf] of bodies) if (!this.pendingBodies.has(id) && live.has(id)) this.pendingBodies.set(id, buf);
       for (const [name, bufs] of packs) if (this.packRefs.has(name)) this.pendingPacks.set(name, bufs);
-      this.pendingLines = [...lines, ...this.pendingLines];
+      this.pendingLines.putBack(lines, lineCount);
       this.pendingRemovals = [...removals, ...this.pendingRemovals];
       this.needRewrite ||= rewrite;
       throw err;
@@ -561,7 +615,7 @@ export class HistoryStore {
       const n = this.items.length;
       this.items = [];
       this.bytes = 0;
-      this.pendingLines = [];
+      this.pendingLines = new LineBuffer();
       this.pendingBodies = new Map();
       this.pendingPacks = new Map();
       this.openPack = null;
