@@ -135,7 +135,7 @@ interface Job {
   body: Buffer;
   /** Date.now() when recorded: the time of an entry without a response. */
   recordedAt: number;
-  resolve: (entry: HistoryEntry) => void;
+  resolve: ((entry: HistoryEntry) => void) | null;
 }
 
 export type RecordedListener = (entry: HistoryEntry, evicted: string[]) => void;
@@ -301,6 +301,17 @@ export class HistoryStore {
     source: string | null,
     readBody: (record: ResponseRecord, max: number) => Promise<Buffer> | Buffer,
   ): Promise<HistoryEntry> {
+    return new Promise<HistoryEntry>((resolve) => this.add(spec, outcome, source, readBody, resolve));
+  }
+
+  /** record() for callers that follow entries through onRecorded: no promise per send. */
+  add(
+    spec: RequestSpec,
+    outcome: SendOutcome,
+    source: string | null,
+    readBody: (record: ResponseRecord, max: number) => Promise<Buffer> | Buffer,
+    resolve: ((entry: HistoryEntry) => void) | null = null,
+  ): void {
     const recordedAt = Date.now();
     const response = outcome.ok ? outcome.response : null;
     let body: Promise<Buffer> | Buffer = EMPTY;
@@ -311,22 +322,29 @@ export class HistoryStore {
         body = EMPTY;
       }
     }
-    if (Buffer.isBuffer(body)) return this.enqueue(spec, outcome, source, body, recordedAt);
-    return body.then(
-      (b) => this.enqueue(spec, outcome, source, b, recordedAt),
-      () => this.enqueue(spec, outcome, source, EMPTY, recordedAt),
-    );
+    if (Buffer.isBuffer(body)) this.enqueue(spec, outcome, source, body, recordedAt, resolve);
+    else {
+      body.then(
+        (b) => this.enqueue(spec, outcome, source, b, recordedAt, resolve),
+        () => this.enqueue(spec, outcome, source, EMPTY, recordedAt, resolve),
+      );
+    }
   }
 
-  private enqueue(spec: RequestSpec, outcome: SendOutcome, source: string | null, body: Buffer, recordedAt: number): Promise<HistoryEntry> {
-    return new Promise<HistoryEntry>((resolve) => {
-      // A literal: spreading a partial job here made every job a slow (dictionary) object.
-      this.jobs.push({ spec, outcome, source, body, recordedAt, resolve });
-      if (!this.drainScheduled) {
-        this.drainScheduled = true;
-        setImmediate(drainStore, this);
-      }
-    });
+  private enqueue(
+    spec: RequestSpec,
+    outcome: SendOutcome,
+    source: string | null,
+    body: Buffer,
+    recordedAt: number,
+    resolve: ((entry: HistoryEntry) => void) | null,
+  ): void {
+    // A literal: spreading a partial job here made every job a slow (dictionary) object.
+    this.jobs.push({ spec, outcome, source, body, recordedAt, resolve });
+    if (!this.drainScheduled) {
+      this.drainScheduled = true;
+      setImmediate(drainStore, this);
+    }
   }
 
   /** Turns queued sends into entries, oldest first. */
@@ -337,7 +355,7 @@ export class HistoryStore {
     this.jobs = [];
     for (const job of jobs) {
       const entry = this.build(job);
-      job.resolve(entry);
+      job.resolve?.(entry);
       if (this.listener) {
         try {
           this.listener(entry, this.lastEvicted);

@@ -161,18 +161,17 @@ export async function createWorkspaceService(ctx: ServiceContext, deps: Workspac
     });
   }
 
+  function readHistoryBody(record: ResponseRecord, max: number): Buffer | Promise<Buffer> {
+    const length = Math.min(max, record.bodySize);
+    return deps.http.peekBody(record.id, length) ?? deps.http.readBody(record.id, { decoded: true, offset: 0, length });
+  }
   // Entries are built off the send path (see history.ts); events go out as each one is.
   history.onRecorded((entry, evicted) => {
     if (evicted.length) ctx.emit({ type: 'history.removed', ids: evicted });
     ctx.emit({ type: 'history.added', entry: summary(entry) });
   });
   const unsubscribe = deps.http.onSent((spec, outcome, sent) => {
-    history
-      .record(spec, outcome, sent.source, (record, max) => {
-        const length = Math.min(max, record.bodySize);
-        return deps.http.peekBody(record.id, length) ?? deps.http.readBody(record.id, { decoded: true, offset: 0, length });
-      })
-      .catch(() => undefined);
+    history.add(spec, outcome, sent.source, readHistoryBody);
   });
 
   function preview(text: string, format?: Parameters<typeof importText>[1]): ImportPreview & { result: ReturnType<typeof importText> } {
