@@ -20,7 +20,7 @@ import {
   type CaptureUpdate,
   type IndexedCapture,
 } from './codec';
-import { BatchBuffer } from './batchBuffer';
+import { BatchBuffer, ChunkPool } from './batchBuffer';
 import { closeFile, datasync, openFile, readAt, truncateFd, writeAll } from './fileIo';
 
 // Append-only capture store: segments of (.idx, .body) files, group commit (one writev per file and
@@ -181,6 +181,7 @@ export class CaptureStore {
   private rollback: { seg: Segment; idx: number; body: number } | null = null;
   private closed = false;
   private readonly interner = new Interner();
+  private readonly chunks = new ChunkPool();
   private lockFile: string | null = null;
   private searchCache: { text: string; upto: number; matches: Set<number> } | null = null;
   readonly repairs: RepairNote[] = [];
@@ -524,8 +525,8 @@ export class CaptureStore {
     const seg = this.current;
     const bodyStart = seg.bodySize;
     const idxStart = seg.idxSize;
-    const bodyOut = new BatchBuffer();
-    const idxOut = new BatchBuffer();
+    const bodyOut = new BatchBuffer(this.chunks);
+    const idxOut = new BatchBuffer(this.chunks);
     // What to do once the batch is durable: entries to index, then every caller to answer.
     const added: StoreEntry[] = [];
     const updates: Array<{ seq: number; update: CaptureUpdate; offset: number }> = [];
@@ -613,6 +614,8 @@ export class CaptureStore {
       } catch (err) {
         failure = err;
       }
+      bodyOut.release();
+      idxOut.release();
       const prevOk = await prev;
       this.inflight--;
       if (failure === null && prevOk) {
