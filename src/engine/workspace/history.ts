@@ -349,7 +349,8 @@ export class HistoryStore {
   ): void {
     // A literal: spreading a partial job here made every job a slow (dictionary) object.
     this.jobs.push({ spec, outcome, source, body, recordedAt, resolve });
-    if (this.jobs.length >= DRAIN_BATCH) {
+    // Someone waits on this entry (record()): do not keep it for the batch.
+    if (this.jobs.length >= DRAIN_BATCH || resolve) {
       if (!this.drainScheduled) {
         this.drainScheduled = true;
         setImmediate(drainStore, this);

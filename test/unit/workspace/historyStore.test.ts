@@ -97,6 +97,24 @@ describe('history store', () => {
     expect(left.filter((f) => files.includes(f))).toEqual([]);
   });
 
+  it('add() batches entries but delivers every one without a read, and any read sees them at once', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-hist-'));
+    const a = new HistoryStore(dir, { maxBytes: 1e9, maxBodyBytes: 1e6, maxEntries: 100 });
+    await a.load();
+    const seen: string[] = [];
+    a.onRecorded((e) => seen.push(e.url));
+    const empty = (): Buffer => Buffer.alloc(0);
+    for (let i = 0; i < 5; i++) a.add(spec, outcome(i, 0), 'test', empty);
+    // Fewer than a batch and nobody reading: the entries still come (after a short delay).
+    for (let tries = 0; seen.length < 5 && tries < 200; tries++) await new Promise((r) => setTimeout(r, 10));
+    expect(seen).toEqual([0, 1, 2, 3, 4].map((i) => `http://127.0.0.1/${String(i)}`));
+    for (let i = 5; i < 45; i++) a.add(spec, outcome(i, 0), 'test', empty);
+    expect(a.total).toBe(45);
+    expect(seen).toHaveLength(45);
+    expect((await a.list({ limit: 1 })).items[0]?.url).toBe('http://127.0.0.1/44');
+    await a.flush();
+  });
+
   it('dates entries by the response start, written as toISOString writes it', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-hist-'));
     const a = new HistoryStore(dir, { maxBytes: 1e9, maxBodyBytes: 1e6, maxEntries: 100 });
