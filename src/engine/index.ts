@@ -101,31 +101,26 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   for (const service of services) Object.assign(handlers, service.handlers);
   let closed = false;
 
-  return {
+  const engine: Engine = {
     dataDir,
     limits,
     deps,
-    async invoke(name, params) {
-      if (closed) throw new SwitchboardError('ENGINE_CLOSED', 'The engine is closed.');
-      if (!isCommandName(name)) throw new SwitchboardError('UNKNOWN_COMMAND', `Unknown command: ${String(name)}`);
-      const handler = handlers[name] as ((p: unknown) => Promise<CommandResult<typeof name>>) | undefined;
+    invoke(name, params) {
       // Hot commands first try a hand-written check that only accepts what zod accepts (and builds
-      // the same output); anything else, every rejection included, goes through zod.
-      const fast = handler ? fastParams[name]?.(params) : undefined;
-      if (handler && fast) return handler(fast);
-      const parsed = commands[name].params.safeParse(params ?? {});
-      if (!parsed.success) {
-        throw new SwitchboardError(
-          'VALIDATION_FAILED',
-          `Invalid parameters for ${name}: ${parsed.error.issues
-            .slice(0, 5)
-            .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-            .join('; ')}`,
-          parsed.error.issues,
-        );
+      // the same output); then the handler's promise is returned as is, without an async frame of
+      // its own. Anything else, every rejection included, goes through zod below.
+      if (!closed && isCommandName(name)) {
+        const handler = handlers[name] as ((p: unknown) => Promise<CommandResult<typeof name>>) | undefined;
+        const fast = handler ? fastParams[name]?.(params) : undefined;
+        if (handler && fast) {
+          try {
+            return handler(fast);
+          } catch (err) {
+            return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+          }
+        }
       }
-      if (!handler) throw new SwitchboardError('UNKNOWN_COMMAND', `Command not implemented: ${name}`);
-      return handler(parsed.data);
+      return invokeChecked(name, params);
     },
     on(listener) {
       listeners.add(listener);
@@ -140,4 +135,24 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       listeners.clear();
     },
   };
+  return engine;
+
+  async function invokeChecked<N extends CommandName>(name: N, params: unknown): Promise<CommandResult<N>> {
+    if (closed) throw new SwitchboardError('ENGINE_CLOSED', 'The engine is closed.');
+    if (!isCommandName(name)) throw new SwitchboardError('UNKNOWN_COMMAND', `Unknown command: ${String(name)}`);
+    const handler = handlers[name] as ((p: unknown) => Promise<CommandResult<typeof name>>) | undefined;
+    const parsed = commands[name].params.safeParse(params ?? {});
+    if (!parsed.success) {
+      throw new SwitchboardError(
+        'VALIDATION_FAILED',
+        `Invalid parameters for ${name}: ${parsed.error.issues
+          .slice(0, 5)
+          .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+          .join('; ')}`,
+        parsed.error.issues,
+      );
+    }
+    if (!handler) throw new SwitchboardError('UNKNOWN_COMMAND', `Command not implemented: ${name}`);
+    return handler(parsed.data);
+  }
 }
