@@ -423,6 +423,42 @@ export function collect(
   });
 }
 
+/** Bodies up to this size, already complete when the head is handled, are taken in one read(). */
+const READ_NOW_MAX = 64 * 1024;
+
+/**
+ * The body when it has already arrived whole (a small response comes in the packets of its head,
+ * so node has buffered it by the time we look): taken with read() instead of switching the stream
+ * to flowing mode with four listeners (collect). Resolves at 'end', which is when node hands the
+ * keep-alive socket back to the pool (resolving sooner made the next send open a new connection).
+ * Null otherwise: then collect(). Only for bodies kept as they are (no decoding, no progress).
+ */
+export function collectNow(
+  head: ExchangeHead,
+  wire: BlobWriter,
+  decoded: BlobWriter | null,
+  signal: Abort,
+  onProgress: ((received: number) => void) | null,
+): Promise<CollectedBody> | null {
+  const res = head.res;
+  if (decoded || onProgress || !res.complete || res.destroyed || res.readableLength > READ_NOW_MAX) return null;
+  for (let chunk = res.read() as Buffer | null; chunk !== null; chunk = res.read() as Buffer | null) wire.write(chunk, noop);
+  const got: CollectedBody = { wireSize: wire.bytes, decodedSize: wire.bytes, contentEncoding: null, decodeError: null };
+  return new Promise<CollectedBody>((resolve, reject) => {
+    const off = signal.on(() => {
+      reject(signal.reason);
+      res.destroy();
+    });
+    // Nothing should fail after a complete message, but an 'error' without a listener would throw.
+    res.on('error', noop);
+    res.on('end', () => {
+      off();
+      head.marks.end = now();
+      resolve(got);
+    });
+  });
+}
+
 /** Reads and drops a body we do not keep (redirect, challenge), so the socket can be reused. */
 export function drain(head: ExchangeHead, signal: Abort, target: URL): Promise<void> {
   const res = head.res;

@@ -6,7 +6,7 @@ import { bodySource, EMPTY_BODY, type BodySource } from './body';
 import type { BodyStore } from './bodyStore';
 import { parseSetCookies, setCookieValues } from './cookies';
 import { digestAuthorization, pickDigestChallenge, type Challenge } from './digest';
-import { collect, drain, exchange, headerValue, staleSocketErrors, type Agents, type ExchangeHead } from './exchange';
+import { collect, collectNow, drain, exchange, headerValue, staleSocketErrors, type Agents, type ExchangeHead } from './exchange';
 import { BODY_HEADERS, REDIRECT_STATUSES, redirectMethod, sameOrigin } from './redirects';
 import { computeTimings, isoTime } from './timings';
 import { resolveSpec } from './variables';
@@ -300,7 +300,7 @@ export async function sendRequest(spec: RequestSpec, opts: SendOptions, deps: Se
     const total = lengthHeader !== undefined && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : null;
     const requestId = opts.requestId;
     const onProgress = requestId && deps.onProgress ? (received: number) => deps.onProgress?.(requestId, received, total) : null;
-    const got = await collect(head, wire, decodedWriter, signal, onProgress, hop.url);
+    const got = await (collectNow(head, wire, decodedWriter, signal, onProgress) ?? collect(head, wire, decodedWriter, signal, onProgress, hop.url));
     const wireBlob = wire.inMemory ? wire.finishInMemory() : await wire.finish();
     let decodedBlob = wireBlob;
     if (decodedWriter && got.contentEncoding) decodedBlob = await decodedWriter.finish();
