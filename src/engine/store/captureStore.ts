@@ -150,7 +150,11 @@ const DEFAULT_SEGMENT_BODY = 1024 * 1024 * 1024;
 const DEFAULT_SEGMENT_INDEX = 64 * 1024 * 1024;
 /** Text search reads bodies in runs of about this size. */
 const SEARCH_CHUNK = 8 * 1024 * 1024;
-/** Batches written and being fsynced at once. Measured on this VM: 1 beats 2-16 (concurrent fdatasyncs contend); kept configurable for faster disks. */
+/**
+ * Batches in flight. With 2, the next batch's bytes are written while the one before is fsynced
+ * (fsyncs never overlap: concurrent fdatasyncs contend on this VM's disk); measured against 1 with
+ * 1 KiB and 64 KiB bodies it made no difference beyond the noise, and 1 keeps batches larger.
+ */
 const MAX_INFLIGHT = 1;
 // Zeroed space is written ahead of small batches only: it spares each fdatasync a metadata commit
 // (≈ 70 µs here), which matters when a batch is a few KiB; for large batches it would double the
@@ -605,18 +609,25 @@ export class CaptureStore {
     seg.bodySize = bodyPos;
     seg.idxSize = idxPos;
     this.inflight++;
-    const io = this.writeBatch(seg, bodyBufs, bodyStart, idxBufs, idxStart, updates.length > 0);
+    const written = this.writeBodies(seg, bodyBufs, bodyStart);
     const prev = this.tail;
     this.tail = (async (): Promise<boolean> => {
       let failure: unknown = null;
       try {
-        await io;
+        await written;
       } catch (err) {
         failure = err;
       }
+      const prevOk = await prev;
+      if (failure === null && prevOk) {
+        try {
+          await this.syncAndIndex(seg, bodyBufs.length > 0, idxBufs, idxStart, updates.length > 0);
+        } catch (err) {
+          failure = err;
+        }
+      }
       bodyOut.release();
       idxOut.release();
-      const prevOk = await prev;
       this.inflight--;
       if (failure === null && prevOk) {
         done();
@@ -631,23 +642,28 @@ export class CaptureStore {
   }
 
   /**
-   * Body file first (the write-ahead log: records, details, bodies, plus zeroed space ahead), made
-   * durable with one fdatasync; then the index records, written without one — opening rebuilds any
-   * the disk lost from the body file. Update records are not in the body file, so a batch with
-   * updates syncs the index too.
+   * A batch's bytes in the body file (the write-ahead log: records, details, bodies, plus zeroed
+   * space ahead). Runs while the batch before is being fsynced; syncAndIndex follows once it is done.
    */
-  private async writeBatch(seg: Segment, bodyBufs: Buffer[], bodyStart: number, idxBufs: Buffer[], idxStart: number, syncIdx: boolean): Promise<void> {
-    if (bodyBufs.length) {
-      const writes: Array<Promise<unknown>> = [writeAll(seg.bodyFd, bodyBufs, bodyStart)];
-      // Writing into already-allocated, already-sized space lets fdatasync skip the metadata commit.
-      if (seg.bodySize - bodyStart < PREALLOC_MAX_BATCH && seg.bodySize + PREALLOC_BODY / 4 > seg.bodyAlloc) {
-        const from = Math.max(seg.bodyAlloc, seg.bodySize);
-        seg.bodyAlloc = from + PREALLOC_BODY;
-        writes.push(writeAll(seg.bodyFd, [ZEROS_BODY], from));
-      }
-      await Promise.all(writes);
-      await datasync(seg.bodyFd);
+  private async writeBodies(seg: Segment, bodyBufs: Buffer[], bodyStart: number): Promise<void> {
+    if (!bodyBufs.length) return;
+    const writes: Array<Promise<unknown>> = [writeAll(seg.bodyFd, bodyBufs, bodyStart)];
+    // Writing into already-allocated, already-sized space lets fdatasync skip the metadata commit.
+    if (seg.bodySize - bodyStart < PREALLOC_MAX_BATCH && seg.bodySize + PREALLOC_BODY / 4 > seg.bodyAlloc) {
+      const from = Math.max(seg.bodyAlloc, seg.bodySize);
+      seg.bodyAlloc = from + PREALLOC_BODY;
+      writes.push(writeAll(seg.bodyFd, [ZEROS_BODY], from));
     }
+    await Promise.all(writes);
+  }
+
+  /**
+   * One fdatasync makes the batch durable; then its index records are written without one —
+   * opening rebuilds any the disk lost from the body file. Update records are not in the body
+   * file, so a batch with updates syncs the index too.
+   */
+  private async syncAndIndex(seg: Segment, hasBodies: boolean, idxBufs: Buffer[], idxStart: number, syncIdx: boolean): Promise<void> {
+    if (hasBodies) await datasync(seg.bodyFd);
     const writes: Array<Promise<unknown>> = [writeAll(seg.idxFd, idxBufs, idxStart)];
     if (syncIdx && seg.idxSize + PREALLOC_IDX / 4 > seg.idxAlloc) {
       const from = Math.max(seg.idxAlloc, seg.idxSize);
