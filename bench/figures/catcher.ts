@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { startChild, type ChildServer } from '../lib/child';
+import { cpuSeconds } from '../lib/cpu';
 import { load, type LoadResult } from '../lib/load';
 import { defineFigure, type FigureResult } from '../lib/types';
 
@@ -19,8 +20,14 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 };
 
-async function round(server: ChildServer, body: Buffer, durationSec: number): Promise<LoadResult> {
-  return load({
+interface Round extends LoadResult {
+  /** Main-thread CPU of the server per request answered (µs): steadier than req/s on a busy machine. */
+  mainUs: number | null;
+}
+
+async function round(server: ChildServer, body: Buffer, durationSec: number): Promise<Round> {
+  const cpu0 = cpuSeconds(server.child.pid, true);
+  const r = await load({
     url: `http://127.0.0.1:${String(server.ready.port)}/hooks/bench`,
     connections: 50,
     method: 'POST',
@@ -28,7 +35,14 @@ async function round(server: ChildServer, body: Buffer, durationSec: number): Pr
     headers: { 'content-type': 'application/json' },
     durationSec,
   });
+  const cpu1 = cpuSeconds(server.child.pid, true);
+  return { ...r, mainUs: cpu0 !== null && cpu1 !== null && r.total > 0 ? ((cpu1 - cpu0) * 1e6) / r.total : null };
 }
+
+const us = (rounds: Round[]): string => {
+  const xs = rounds.map((r) => r.mainUs).filter((x): x is number => x !== null);
+  return xs.length ? `${median(xs).toFixed(0)} µs` : 'n/a';
+};
 
 function figure(name: string, size: number, minRatio: number, p99Max: number | null) {
   return defineFigure({
@@ -48,14 +62,14 @@ function figure(name: string, size: number, minRatio: number, p99Max: number | n
         await round(catcher, body, 1);
         await round(core, body, 1);
         const stored0 = Number((await catcher.ask('stats')).captureCount);
-        const b: LoadResult[] = [];
-        const o: LoadResult[] = [];
-        const c: LoadResult[] = [];
+        const b: Round[] = [];
+        const o: Round[] = [];
+        const c: Round[] = [];
         for (let i = 0; i < rounds; i++) {
           b.push(await round(bare, body, durationSec));
           o.push(await round(catcher, body, durationSec));
           c.push(await round(core, body, durationSec));
-          ctx.log(`round ${i + 1}: bare ${Math.round(b[i]!.rps)}, catcher ${Math.round(o[i]!.rps)}, catcher without hooks ${Math.round(c[i]!.rps)} req/s (p99 ${b[i]!.p99} / ${o[i]!.p99} / ${c[i]!.p99} ms)`);
+          ctx.log(`round ${i + 1}: bare ${Math.round(b[i]!.rps)}, catcher ${Math.round(o[i]!.rps)}, catcher without hooks ${Math.round(c[i]!.rps)} req/s (p99 ${b[i]!.p99} / ${o[i]!.p99} / ${c[i]!.p99} ms; main-thread CPU ${[b[i]!, o[i]!, c[i]!].map((r) => (r.mainUs === null ? 'n/a' : r.mainUs.toFixed(0))).join(' / ')} µs per request)`);
         }
         const stored = Number((await catcher.ask('stats')).captureCount) - stored0;
         const answered = o.reduce((n, r) => n + r.ok2xx, 0);
@@ -71,11 +85,11 @@ function figure(name: string, size: number, minRatio: number, p99Max: number | n
         const pass = ratio >= minRatio && (p99Max === null || ourP99 <= p99Max) && lost === 0 && errors === 0;
         return {
           baseline: { value: baseRps, unit: 'req/s', extra: { p99ms: median(b.map((r) => r.p99)) } },
-          ours: { value: ourRps, unit: 'req/s', extra: { p99ms: ourP99, answered2xx: answered, stored, lost, errors } },
+          ours: { value: ourRps, unit: 'req/s', extra: { p99ms: ourP99, answered2xx: answered, stored, lost, errors, mainThreadUsPerRequest: us(o), bareMainThreadUsPerRequest: us(b) } },
           ratio,
           target: `≥ ${minRatio}× req/s${p99Max !== null ? `, p99 ≤ ${p99Max} ms` : ''}, 0 lost`,
           pass,
-          notes: `median of ${rounds} alternating rounds (ratios ${ratios.map((r) => r.toFixed(2)).join(', ')}); p99 ${median(b.map((r) => r.p99))} → ${ourP99} ms; 2xx ${answered}, stored ${stored}, lost ${lost}; without webhook-tools hooks ${coreRatio.toFixed(2)}× (p99 ${median(c.map((r) => r.p99))} ms)`,
+          notes: `median of ${rounds} alternating rounds (ratios ${ratios.map((r) => r.toFixed(2)).join(', ')}); p99 ${median(b.map((r) => r.p99))} → ${ourP99} ms; 2xx ${answered}, stored ${stored}, lost ${lost}; without webhook-tools hooks ${coreRatio.toFixed(2)}× (p99 ${median(c.map((r) => r.p99))} ms); server main-thread CPU per request: bare ${us(b)}, catcher ${us(o)}, without hooks ${us(c)}`,
         };
       } finally {
         await bare.stop();

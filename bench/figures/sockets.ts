@@ -1,8 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { WebSocket } from 'ws';
 import { startChild } from '../lib/child';
 import { defineFigure, type FigureContext, type FigureResult } from '../lib/types';
+import { cpuSeconds } from '../lib/cpu';
 
 // WebSocket figures (issue 4): our server logging every frame vs a bare `ws` echo server, and our
 // client logging a flood vs a bare `ws` client. Same load generator, same run, separate processes.
@@ -61,22 +61,6 @@ async function pipelinedEcho(url: string, durationSec: number, connections = 2, 
   while (received < sent && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   for (const ws of sockets) ws.terminate();
   return { rate, sent, received };
-}
-
-/**
- * CPU seconds (user + system) a child process has used, from /proc (Linux), or null. Throughput on
- * a shared 2-core machine swings 2-3x between rounds; the server's CPU per message does not.
- */
-function cpuSeconds(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime, in clock ticks (USER_HZ, 100 on Linux).
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return null;
-  }
 }
 
 async function echoSide(ctx: FigureContext, which: 'bare' | 'engine', durationSec: number) {
