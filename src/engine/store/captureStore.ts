@@ -182,6 +182,8 @@ export class CaptureStore {
   private inflight = 0;
   /** Resolves when the newest batch settles: true when it and every batch before it succeeded. */
   private tail: Promise<boolean> = Promise.resolve(true);
+  /** Index writes of committed batches not yet done (they follow the answers; see syncAndIndex). */
+  private idxWrites: Promise<void> = Promise.resolve();
   private rollback: { seg: Segment; idx: number; body: number } | null = null;
   private closed = false;
   private readonly interner = new Interner();
@@ -513,8 +515,11 @@ export class CaptureStore {
    */
   private async flush(): Promise<void> {
     this.flushQueued = false;
-    if (this.inflight >= MAX_INFLIGHT || this.rollback) await this.tail;
-    if (this.rollback) await this.undoFailed();
+    // A batch may have been started while this waited (see startBatch's caller): wait again then.
+    while (this.inflight >= MAX_INFLIGHT || this.rollback) {
+      await this.tail;
+      if (this.rollback) await this.undoFailed();
+    }
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
@@ -526,6 +531,11 @@ export class CaptureStore {
         return;
       }
     }
+    this.startBatch(batch);
+  }
+
+  /** Encodes `batch` and starts its write; its promise becomes the new tail. */
+  private startBatch(batch: Pending[]): void {
     const seg = this.current;
     const bodyStart = seg.bodySize;
     const idxStart = seg.idxSize;
@@ -619,17 +629,25 @@ export class CaptureStore {
         failure = err;
       }
       const prevOk = await prev;
+      let idxLater = false;
       if (failure === null && prevOk) {
         try {
-          await this.syncAndIndex(seg, bodyBufs.length > 0, idxBufs, idxStart, updates.length > 0);
+          idxLater = await this.syncAndIndex(seg, bodyBufs.length > 0, idxOut, idxBufs, idxStart, updates.length > 0);
         } catch (err) {
           failure = err;
         }
       }
       bodyOut.release();
-      idxOut.release();
+      if (!idxLater) idxOut.release();
       this.inflight--;
       if (failure === null && prevOk) {
+        // What arrived during this commit starts its own write now, before this batch's callers
+        // run (answering them takes the main thread a while; the disk can work meanwhile).
+        if (this.pending.length > 0 && this.rollback === null && this.inflight < MAX_INFLIGHT && !this.rollDue()) {
+          const next = this.pending;
+          this.pending = [];
+          this.startBatch(next);
+        }
         done();
         return true;
       }
@@ -658,20 +676,33 @@ export class CaptureStore {
   }
 
   /**
-   * One fdatasync makes the batch durable; then its index records are written without one —
-   * opening rebuilds any the disk lost from the body file. Update records are not in the body
-   * file, so a batch with updates syncs the index too.
+   * One fdatasync makes the batch durable. Its index records are then written without one — and
+   * without holding up the answers (resolves true: written later, `idxOut` released then); opening
+   * rebuilds any the disk lost from the body file. Update records are not in the body file, so a
+   * batch with updates writes and syncs the index (after every earlier index write) before it resolves.
    */
-  private async syncAndIndex(seg: Segment, hasBodies: boolean, idxBufs: Buffer[], idxStart: number, syncIdx: boolean): Promise<void> {
+  private async syncAndIndex(seg: Segment, hasBodies: boolean, idxOut: BatchBuffer, idxBufs: Buffer[], idxStart: number, syncIdx: boolean): Promise<boolean> {
     if (hasBodies) await datasync(seg.bodyFd);
+    if (!syncIdx) {
+      // A failed index write loses nothing: the records are in the body file (rebuilt on open).
+      this.idxWrites = this.idxWrites
+        .then(() => writeAll(seg.idxFd, idxBufs, idxStart))
+        .then(
+          () => idxOut.release(),
+          () => idxOut.release(),
+        );
+      return true;
+    }
+    await this.idxWrites;
     const writes: Array<Promise<unknown>> = [writeAll(seg.idxFd, idxBufs, idxStart)];
-    if (syncIdx && seg.idxSize + PREALLOC_IDX / 4 > seg.idxAlloc) {
+    if (seg.idxSize + PREALLOC_IDX / 4 > seg.idxAlloc) {
       const from = Math.max(seg.idxAlloc, seg.idxSize);
       seg.idxAlloc = from + PREALLOC_IDX;
       writes.push(writeAll(seg.idxFd, [ZEROS_IDX], from));
     }
     await Promise.all(writes);
-    if (syncIdx) await datasync(seg.idxFd);
+    await datasync(seg.idxFd);
+    return false;
   }
 
   /** After a failed batch: cut both files back to the last good record (best effort). */
@@ -693,6 +724,7 @@ export class CaptureStore {
     await this.chain;
     await this.tail;
     if (this.rollback) await this.undoFailed();
+    await this.idxWrites;
   }
 
   /** Body bytes first, then index records, then both made durable; on failure the files are cut back. */
@@ -713,9 +745,14 @@ export class CaptureStore {
     }
   }
 
+  private rollDue(): boolean {
+    return this.current.bodySize >= this.opts.segmentBodyBytes || this.current.idxSize >= this.opts.segmentIndexBytes;
+  }
+
   private async maybeRoll(): Promise<void> {
     const seg = this.current;
-    if (seg.bodySize < this.opts.segmentBodyBytes && seg.idxSize < this.opts.segmentIndexBytes) return;
+    if (!this.rollDue()) return;
+    await this.idxWrites;
     // Give the zeroed space ahead back before the segment becomes read-only.
     await truncateFd(seg.idxFd, seg.idxSize);
     await truncateFd(seg.bodyFd, seg.bodySize);
@@ -732,6 +769,8 @@ export class CaptureStore {
     const run = async (): Promise<number> => {
       await this.tail;
       if (this.rollback) await this.undoFailed();
+      // The clear record is synced: every index record before it must be written by then.
+      await this.idxWrites;
       const uptoSeq = this.nextSeq - 1;
       const seg = this.current;
       const rec = encodeClear(uptoSeq, catcherId);
