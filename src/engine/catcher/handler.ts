@@ -209,6 +209,42 @@ function readBody(req: http.IncomingMessage, limit: number, into: { chunks: Buff
   });
 }
 
+/** What the handler learnt about a request, for building the view hooks get. */
+interface Seen {
+  catcherId: string;
+  receivedAtMs: number;
+  method: string;
+  url: string;
+  body: Buffer;
+  truncated: boolean;
+  facts: HeaderFacts;
+  plannedStatus: number;
+  headers: HeaderPairs;
+  forwardedFor: string | null;
+  declaredLength: number | null;
+}
+
+// Module level, not a closure in the handler: built only when a hook runs.
+function incomingCapture(req: http.IncomingMessage, s: Seen, durationMs: number): IncomingCapture {
+  return {
+    catcherId: s.catcherId,
+    receivedAt: isoTime(s.receivedAtMs),
+    method: s.method,
+    url: s.url,
+    bodySize: s.body.length,
+    bodyTruncated: s.truncated,
+    contentType: s.facts.contentType,
+    responseStatus: s.plannedStatus,
+    httpVersion: req.httpVersion,
+    headers: s.headers,
+    remoteAddress: req.socket.remoteAddress ?? '',
+    remotePort: req.socket.remotePort ?? 0,
+    forwardedFor: s.forwardedFor,
+    declaredLength: s.declaredLength,
+    durationMs,
+  };
+}
+
 export async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse, deps: HandlerDeps): Promise<void> {
   const t0 = performance.now();
   const receivedAtMs = Date.now();
@@ -237,28 +273,12 @@ export async function handleRequest(req: http.IncomingMessage, res: http.ServerR
   const forwardedFor = firstForwarded(facts.forwardedFor);
   const declaredLength = declaredLengthOf(facts.contentLength);
 
+  const seen: Seen = { catcherId: catcher.id, receivedAtMs, method, url, body, truncated, facts, plannedStatus, headers, forwardedFor, declaredLength };
   const hooks = deps.hooks();
   let annotations: Partial<CaptureAnnotations> | null = null;
   if (hooks?.annotate) {
-    const incoming: IncomingCapture = {
-      catcherId: catcher.id,
-      receivedAt: isoTime(receivedAtMs),
-      method,
-      url,
-      bodySize: body.length,
-      bodyTruncated: truncated,
-      contentType: facts.contentType,
-      responseStatus: plannedStatus,
-      httpVersion: req.httpVersion,
-      headers,
-      remoteAddress,
-      remotePort,
-      forwardedFor,
-      declaredLength,
-      durationMs: 0,
-    };
     try {
-      annotations = hooks.annotate({ catcher, capture: incoming, body }) ?? null;
+      annotations = hooks.annotate({ catcher, capture: incomingCapture(req, seen, 0), body }) ?? null;
     } catch {
       annotations = null;
     }
@@ -314,25 +334,11 @@ export async function handleRequest(req: http.IncomingMessage, res: http.ServerR
   let capture: Capture | null = null;
   if (hooks && (hooks.respond || hooks.afterResponse) && (!hooks.wants || hooks.wants(catcher, annotations))) {
     capture = {
+      ...incomingCapture(req, seen, durationMs),
       id: captureId(entry.seq),
-      catcherId: catcher.id,
       seq: entry.seq,
-      receivedAt: isoTime(receivedAtMs),
-      method,
-      url,
-      bodySize: body.length,
-      bodyTruncated: truncated,
-      contentType: facts.contentType,
-      responseStatus: plannedStatus,
       signatureStatus: (entry.signatureStatus as Capture['signatureStatus']) ?? null,
       duplicateOf: entry.duplicateOf,
-      httpVersion: req.httpVersion,
-      headers,
-      remoteAddress,
-      remotePort,
-      forwardedFor,
-      declaredLength,
-      durationMs,
     };
     if (annotations) capture.annotations = annotations;
   }
