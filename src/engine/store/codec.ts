@@ -338,6 +338,17 @@ export function encodeDetail(detail: CaptureDetail): Buffer {
   return Buffer.from(detailText(detail), 'utf8');
 }
 
+// Most captures share one annotations object (see the webhook tools' annotate): encode it once.
+let lastAnnotations: unknown = null;
+let lastAnnotationsJson = '';
+function annotationsJson(a: NonNullable<CaptureDetail['annotations']>): string {
+  if (a !== lastAnnotations || !Object.isFrozen(a)) {
+    lastAnnotations = a;
+    lastAnnotationsJson = JSON.stringify(a);
+  }
+  return lastAnnotationsJson;
+}
+
 function jsonNumber(n: number): string {
   return Number.isFinite(n) ? String(n) : 'null';
 }
@@ -356,7 +367,7 @@ export function detailText(d: CaptureDetail): string {
   out += `,"remoteAddress":${JSON.stringify(d.remoteAddress)},"remotePort":${jsonNumber(d.remotePort)}`;
   out += `,"forwardedFor":${d.forwardedFor === null ? 'null' : JSON.stringify(d.forwardedFor)}`;
   out += `,"declaredLength":${d.declaredLength === null ? 'null' : jsonNumber(d.declaredLength)},"durationMs":${jsonNumber(d.durationMs)}`;
-  if (d.annotations !== undefined) out += `,"annotations":${JSON.stringify(d.annotations)}`;
+  if (d.annotations !== undefined) out += `,"annotations":${annotationsJson(d.annotations)}`;
   return `${out}}`;
 }
 

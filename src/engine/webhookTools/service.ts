@@ -42,6 +42,10 @@ export interface ToolResponse {
   annotations?: Partial<CaptureAnnotations>;
 }
 
+// Shared, frozen: most captures are unsigned and carry no delivery id.
+const UNSIGNED: SignatureResult = Object.freeze({ scheme: null, status: 'unsigned', reason: 'No known signature header.' });
+const UNSIGNED_ONLY: Partial<CaptureAnnotations> = Object.freeze({ signature: UNSIGNED });
+
 /** What this service needs from the catcher (see catcherAdapter.ts). */
 export interface CatcherPort extends CaptureReader {
   annotate(id: string, patch: Partial<CaptureAnnotations>): Promise<void>;
@@ -111,7 +115,7 @@ export async function createWebhookToolsService(ctx: ServiceContext, deps: Webho
 
   function verify(c: Pick<RequestView, 'catcherId' | 'method' | 'url' | 'headers' | 'body' | 'receivedAtMs'>): SignatureResult {
     // Most captures carry no signature header: answer that without gathering secrets and URLs.
-    if (!hasSignatureHeader(c.headers)) return { scheme: null, status: 'unsigned', reason: 'No known signature header.' };
+    if (!hasSignatureHeader(c.headers)) return UNSIGNED;
     const cfg = store.peek(c.catcherId);
     return verifySignature(
       { method: c.method, url: c.url, headers: c.headers, body: c.body, receivedAtMs: c.receivedAtMs, publicBaseUrls: publicBases(c.catcherId) },
@@ -166,9 +170,11 @@ export async function createWebhookToolsService(ctx: ServiceContext, deps: Webho
 
   const hooks: ToolHooks = {
     annotate(c) {
-      const out: Partial<CaptureAnnotations> = {};
-      out.signature = verify(c);
+      const signature = verify(c);
       const deliveryId = deliveryIdOf(c.headers, c.body, c.contentType);
+      // The usual capture: one shared object (the store encodes it once, not per capture).
+      if (signature === UNSIGNED && !deliveryId) return UNSIGNED_ONLY;
+      const out: Partial<CaptureAnnotations> = { signature };
       if (deliveryId) {
         out.deliveryId = deliveryId;
         out.duplicateOf = deliveries.firstOf(c.catcherId, deliveryId);
