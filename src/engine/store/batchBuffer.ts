@@ -51,14 +51,6 @@ export class BatchBuffer {
     this.pos = end;
   }
 
-  /** Appends the UTF-8 of `text`; returns the bytes written (a view, for checksums). */
-  writeText(text: string): Buffer {
-    const buf = this.reserve(text.length * 3);
-    const from = this.pos;
-    this.advance(from + buf.write(text, from, 'utf8'));
-    return buf.subarray(from, this.pos);
-  }
-
   append(bytes: Buffer): void {
     if (bytes.length === 0) return;
     if (bytes.length >= COPY_LIMIT) {
