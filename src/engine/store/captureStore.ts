@@ -21,7 +21,7 @@ import {
   type IndexedCapture,
 } from './codec';
 import { BatchBuffer, ChunkPool } from './batchBuffer';
-import { closeFile, datasync, openFile, readAt, truncateFd, writeAll } from './fileIo';
+import { closeFile, datasync, openFile, readAt, truncateFd, writeAll, writeAllSync } from './fileIo';
 
 // Append-only capture store: segments of (.idx, .body) files, group commit (one writev per file and
 // one fdatasync per file per batch), an in-memory index of small entries, bodies left on disk.
@@ -701,7 +701,9 @@ export class CaptureStore {
    */
   private async writeBodies(seg: Segment, bodyBufs: Buffer[], bodyStart: number): Promise<void> {
     if (!bodyBufs.length) return;
-    const writes: Array<Promise<unknown>> = [writeAll(seg.bodyFd, bodyBufs, bodyStart)];
+    // Into the page cache from here (see writeAllSync); an error rejects this batch as before.
+    writeAllSync(seg.bodyFd, bodyBufs, bodyStart);
+    const writes: Array<Promise<unknown>> = [];
     // Writing into already-allocated, already-sized space lets fdatasync skip the metadata commit.
     if (seg.bodySize - bodyStart < PREALLOC_MAX_BATCH && seg.bodySize + PREALLOC_BODY / 4 > seg.bodyAlloc) {
       const from = Math.max(seg.bodyAlloc, seg.bodySize);
@@ -722,7 +724,9 @@ export class CaptureStore {
     if (!syncIdx) {
       // A failed index write loses nothing: the records are in the body file (rebuilt on open).
       this.idxWrites = this.idxWrites
-        .then(() => writeAll(seg.idxFd, idxBufs, idxStart))
+        .then(() => {
+          writeAllSync(seg.idxFd, idxBufs, idxStart);
+        })
         .then(
           () => idxOut.release(),
           () => idxOut.release(),

@@ -46,6 +46,31 @@ export async function writeAll(fd: number, bufs: Buffer[], position: number): Pr
   return pos - position;
 }
 
+/**
+ * writeAll, synchronously. A group commit's bytes go to the page cache (microseconds; the fsync
+ * that makes them durable stays on the thread pool): each thread-pool job costs the main thread a
+ * wake-up of a pool thread, which measured ~40-60 µs on this 2-vCPU VM, per write.
+ */
+export function writeAllSync(fd: number, bufs: Buffer[], position: number): number {
+  let pos = position;
+  let rest = bufs.filter((b) => b.length > 0);
+  while (rest.length > 0) {
+    const slice = rest.length > 512 ? rest.slice(0, 512) : rest;
+    let n = fs.writevSync(fd, slice, pos);
+    if (n === 0) throw Object.assign(new Error('write returned 0 bytes'), { code: 'EIO' });
+    pos += n;
+    let i = 0;
+    while (i < slice.length && n >= (slice[i] as Buffer).length) {
+      n -= (slice[i] as Buffer).length;
+      i++;
+    }
+    const next = rest.slice(i);
+    if (n > 0 && next.length > 0) next[0] = (next[0] as Buffer).subarray(n);
+    rest = next;
+  }
+  return pos - position;
+}
+
 /** Reads exactly `length` bytes at `position` (fewer only at end of file). */
 export async function readAt(fd: number, position: number, length: number): Promise<Buffer> {
   const buf = Buffer.allocUnsafe(length);
