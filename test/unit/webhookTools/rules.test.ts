@@ -114,6 +114,15 @@ describe('delivery ids', () => {
     expect(deliveryIdOf([], Buffer.from('not json'), 'application/json')).toBeNull();
     expect(deliveryIdOf([['X-Slack-Signature', 'v0=1']], Buffer.from('{"type":"event_callback","event_id":"Ev123"}'), 'application/json')).toBe('slack:Ev123');
   });
+
+  it('finds a Stripe event id deep in a large body only when the Stripe header is there', () => {
+    // Stripe writes the id first; without its header only the first 4 KiB are searched.
+    const late = Buffer.from(JSON.stringify({ pad: 'x'.repeat(70_000), object: 'event', id: 'evt_late' }));
+    expect(deliveryIdOf([['Stripe-Signature', 't=1,v1=2']], late, 'application/json')).toBe('stripe:evt_late');
+    expect(deliveryIdOf([], late, 'application/json')).toBeNull();
+    const early = Buffer.from(JSON.stringify({ id: 'evt_early', object: 'event', pad: 'x'.repeat(70_000) }));
+    expect(deliveryIdOf([], early, 'application/json')).toBe('stripe:evt_early');
+  });
 });
 
 describe('config store', () => {
