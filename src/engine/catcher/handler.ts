@@ -4,7 +4,7 @@ import type { HeaderPairs } from '../../shared/model/common';
 import type { Capture, CatcherState } from '../../shared/model/catcher';
 import type { CaptureAnnotations } from '../../shared/model/webhookTools';
 import type { CaptureStore, StoreEntry } from '../store/captureStore';
-import { captureId, type CaptureDetail, type CaptureUpdate } from '../store/codec';
+import { captureId, type CaptureUpdate, type DetailInput } from '../store/codec';
 import type { CatcherHooks, HookResponse, IncomingCapture } from './hooks';
 import { answerPlain, configuredAnswer, corsHeaders, delay, send } from './answer';
 import { listenerAnswer } from './listener';
@@ -125,9 +125,15 @@ interface Seen {
   truncated: boolean;
   facts: HeaderFacts;
   plannedStatus: number;
-  headers: HeaderPairs;
+  /** req.rawHeaders; paired up only when a hook view needs them (see headersOf). */
+  raw: string[];
+  headers: HeaderPairs | null;
   forwardedFor: string | null;
   declaredLength: number | null;
+}
+
+function headersOf(s: Seen): HeaderPairs {
+  return (s.headers ??= pairs(s.raw));
 }
 
 // Module level, not a closure in the handler: built only when a hook runs.
@@ -142,7 +148,7 @@ function incomingCapture(req: http.IncomingMessage, s: Seen, durationMs: number)
     contentType: s.facts.contentType,
     responseStatus: s.plannedStatus,
     httpVersion: req.httpVersion,
-    headers: s.headers,
+    headers: headersOf(s),
     remoteAddress: req.socket.remoteAddress ?? '',
     remotePort: req.socket.remotePort ?? 0,
     forwardedFor: s.forwardedFor,
@@ -201,8 +207,8 @@ interface Arrived {
 /** A whole request: its record is built, annotated and appended; the answer waits for the fsync. */
 function store(req: http.IncomingMessage, res: http.ServerResponse, deps: HandlerDeps, catcher: CatcherState, got: Arrived, finished: () => void): void {
   const { body, truncated } = got;
-  const headers = pairs(req.rawHeaders);
-  const facts = headerFacts(req.rawHeaders);
+  const raw = req.rawHeaders;
+  const facts = headerFacts(raw);
   const method = req.method ?? 'GET';
   const url = req.url ?? '/';
   const preflight = catcher.cors && method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
@@ -211,20 +217,21 @@ function store(req: http.IncomingMessage, res: http.ServerResponse, deps: Handle
   const forwardedFor = firstForwarded(facts.forwardedFor);
   const declaredLength = declaredLengthOf(facts.contentLength);
 
-  const seen: Seen = { catcherId: catcher.id, receivedAtMs: got.receivedAtMs, method, url, body, truncated, facts, plannedStatus, headers, forwardedFor, declaredLength };
+  const seen: Seen = { catcherId: catcher.id, receivedAtMs: got.receivedAtMs, method, url, body, truncated, facts, plannedStatus, raw, headers: null, forwardedFor, declaredLength };
   const hooks = deps.hooks();
   let annotations: Partial<CaptureAnnotations> | null = null;
   if (hooks?.annotate) {
     try {
-      annotations = hooks.annotate({ catcher, capture: incomingCapture(req, seen, 0), body }) ?? null;
+      // The plain case (no signature or delivery id to look at) is answered from the raw request.
+      annotations = hooks.plainAnnotations?.(raw, body, facts.contentType) ?? hooks.annotate({ catcher, capture: incomingCapture(req, seen, 0), body }) ?? null;
     } catch {
       annotations = null;
     }
   }
   const durationMs = Math.round((performance.now() - got.t0 + (truncated || preflight ? 0 : configured.delayMs)) * 1000) / 1000;
-  const detail: CaptureDetail = {
+  const detail: DetailInput = {
     httpVersion: req.httpVersion,
-    headers,
+    rawHeaders: raw,
     remoteAddress: req.socket.remoteAddress ?? '',
     remotePort: req.socket.remotePort ?? 0,
     forwardedFor,

@@ -41,6 +41,12 @@ export interface AfterResponseContext extends RespondContext {
 export interface CatcherHooks {
   /** Synchronous, before the record is stored: what it returns is written with the capture. */
   annotate?(ctx: AnnotateContext): Partial<CaptureAnnotations> | null | undefined;
+  /**
+   * A cheap first look at the raw request (node's flat rawHeaders): the annotations annotate would
+   * return when they are the same for every plain request (nothing signed, no delivery id), or
+   * undefined to call annotate. Building annotate's view costs more than most captures need.
+   */
+  plainAnnotations?(rawHeaders: readonly string[], body: Buffer, contentType: string | null): Partial<CaptureAnnotations> | undefined;
   /** After the capture is durable; null = the catcher's configured response. Not called for 413. */
   respond?(ctx: RespondContext): Promise<HookResponse | null>;
   /** After our answer has been written (forwarding in the background, …). Errors are ignored. */

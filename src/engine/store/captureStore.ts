@@ -7,6 +7,7 @@ import {
   blobChecksum,
   decodeDetail,
   detailText,
+  type DetailInput,
   encodeClear,
   maxCaptureRecord,
   writeCaptureRecord,
@@ -95,7 +96,7 @@ export interface AppendInput {
   responseStatus: number;
   signatureStatus: string | null;
   duplicateOf: string | null;
-  detail: CaptureDetail;
+  detail: DetailInput;
   body: Buffer;
 }
 

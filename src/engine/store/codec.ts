@@ -334,7 +334,7 @@ function decodePayload(buf: Buffer, p: number, end: number, interner: Interner |
 }
 
 /** The blob written to the .body file: detail JSON then the body bytes. */
-export function encodeDetail(detail: CaptureDetail): Buffer {
+export function encodeDetail(detail: DetailInput): Buffer {
   return Buffer.from(detailText(detail), 'utf8');
 }
 
@@ -360,9 +360,17 @@ function jsonNumber(n: number): string {
  * cost of storing a small capture. decodeDetail turns them back into pairs; details written as
  * `"headers":[[…]]` before this still decode.
  */
-export function detailText(d: CaptureDetail): string {
-  const flat: string[] = [];
-  for (const [name, value] of d.headers) flat.push(name, value);
+/** A detail to write, with the headers as node's flat rawHeaders list (encoded as is) or as pairs. */
+export type DetailInput = CaptureDetail | (Omit<CaptureDetail, 'headers'> & { rawHeaders: readonly string[] });
+
+export function detailText(d: DetailInput): string {
+  let flat: readonly string[];
+  if ('rawHeaders' in d) flat = d.rawHeaders;
+  else {
+    const pairs: string[] = [];
+    for (const [name, value] of d.headers) pairs.push(name, value);
+    flat = pairs;
+  }
   let out = `{"httpVersion":${JSON.stringify(d.httpVersion)},"rawHeaders":${JSON.stringify(flat)}`;
   out += `,"remoteAddress":${JSON.stringify(d.remoteAddress)},"remotePort":${jsonNumber(d.remotePort)}`;
   out += `,"forwardedFor":${d.forwardedFor === null ? 'null' : JSON.stringify(d.forwardedFor)}`;

@@ -82,6 +82,7 @@ export function catcherPort(catchers: { api: CatcherApi; handlers: Handlers }): 
       const view = (catcherId: string, c: ViewSource, body: Buffer): RequestView => new CaptureView(catcherId, c, body);
       api.setHooks({
         annotate: ({ catcher, capture, body }) => hooks.annotate(view(catcher.id, capture, body)),
+        plainAnnotations: (rawHeaders, body, contentType) => hooks.plain(rawHeaders, body, contentType),
         respond: async ({ catcher, capture, body }) => hooks.respond(capture.id, view(catcher.id, capture, body), capture.annotations ?? {}),
         afterResponse: ({ catcher, capture, body }) => hooks.afterResponse(capture.id, view(catcher.id, capture, body), capture.annotations ?? {}),
         wants: (catcher, annotations) => hooks.wants(catcher.id, annotations ?? {}),

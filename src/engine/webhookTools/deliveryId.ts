@@ -19,6 +19,20 @@ const SLOTS = new Map<string, number>([
 
 const STRIPE_ID_WINDOW = 4096;
 
+/** Whether deliveryIdOf looks at a header of this name (any case). */
+export function isDeliveryHeaderName(name: string): boolean {
+  return SLOTS.has(name.toLowerCase());
+}
+
+/** What deliveryIdOf checks of a body when no header it knows is there. */
+export function mayHoldStripeId(body: Buffer, contentType: string | null): boolean {
+  return looksJson(body, contentType) && body.subarray(0, STRIPE_ID_WINDOW).includes('"evt_');
+}
+
+function looksJson(body: Buffer, contentType: string | null): boolean {
+  return (contentType ?? '').toLowerCase().includes('json') || (body.length > 0 && body[0] === 0x7b);
+}
+
 /** Provider-qualified delivery id, e.g. "github:72d3162e-…", or null. */
 export function deliveryIdOf(headers: HeaderPairs, body: Buffer, contentType: string | null): string | null {
   // One case-folded pass over the headers (this runs for every capture); the first of each name counts.
@@ -37,13 +51,13 @@ export function deliveryIdOf(headers: HeaderPairs, body: Buffer, contentType: st
   }
   const stripe = found?.[HEADER_IDS.length] !== undefined;
   const paddle = found?.[HEADER_IDS.length + 1] !== undefined;
-  const looksJson = (contentType ?? '').toLowerCase().includes('json') || (body.length > 0 && body[0] === 0x7b);
+  const isJson = looksJson(body, contentType);
   // Parse only bodies that can hold such an id: this runs for every capture.
   const slack = found?.[HEADER_IDS.length + 2] !== undefined;
   // Stripe writes an event's id first: without its signature header, only the start is searched
   // (searching every large JSON body cost tens of µs per capture at 64 KiB).
   const candidate = (stripe ? body.includes('"evt_') : body.subarray(0, STRIPE_ID_WINDOW).includes('"evt_')) || (paddle && body.includes('"notification_id"')) || (slack && body.includes('"event_id"'));
-  if (looksJson && candidate && body.length <= 8 * 1024 * 1024) {
+  if (isJson && candidate && body.length <= 8 * 1024 * 1024) {
     try {
       const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
       if (typeof parsed.id === 'string' && parsed.id.startsWith('evt_') && (stripe || parsed.object === 'event')) return `stripe:${parsed.id}`;

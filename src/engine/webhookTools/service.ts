@@ -14,6 +14,7 @@ import { forwardCapture } from './forward';
 import { passThroughHeaders, joinTarget } from './relay';
 import { parseTargetUrl } from './rawSend';
 import { deliveryIdOf } from './deliveryId';
+import { isPlainRequest } from './plainRequest';
 import { DeliveryIndex } from './deliveryIndex';
 import { sendReplay, type SenderPort } from './replay';
 import { searchCaptures, type CaptureReader } from './search';
@@ -56,6 +57,8 @@ export interface CatcherPort extends CaptureReader {
 export interface ToolHooks {
   /** Before the capture is stored (no id yet): signature, delivery id, duplicate, matched rule. */
   annotate(c: RequestView): Partial<CaptureAnnotations>;
+  /** annotate's answer for a plain request (no signature header, no delivery id), else undefined. */
+  plain(rawHeaders: readonly string[], body: Buffer, contentType: string | null): Partial<CaptureAnnotations> | undefined;
   /** After it is durable, before answering: a rule's or the forward target's response, or null. */
   respond(id: string, c: RequestView, annotations: Partial<CaptureAnnotations>): Promise<ToolResponse | null>;
   /** After the answer went out: forward (configured-answer mode). */
@@ -180,6 +183,9 @@ export async function createWebhookToolsService(ctx: ServiceContext, deps: Webho
         out.duplicateOf = deliveries.firstOf(c.catcherId, deliveryId);
       }
       return out;
+    },
+    plain(rawHeaders, body, contentType) {
+      return isPlainRequest(rawHeaders, body, contentType) ? UNSIGNED_ONLY : undefined;
     },
     async respond(id, c, a) {
       settleDelivery(id, c, a);

@@ -39,7 +39,8 @@ export function detectScheme(headers: HeaderPairs): SignatureScheme | null {
 // capture, and asking each scheme in turn costs a case-folded scan of the headers per scheme.
 const signatureNames = new Map<string, boolean>();
 
-function isSignatureName(name: string): boolean {
+/** Whether a header of this name (any case) could make a signature scheme detect. Cached per name. */
+export function isSignatureName(name: string): boolean {
   let known = signatureNames.get(name);
   if (known === undefined) {
     known = SCHEMES.some((s) => s.detect([[name, '']]));
