@@ -26,8 +26,12 @@ export function isDeliveryHeaderName(name: string): boolean {
 
 /** What deliveryIdOf checks of a body when no header it knows is there. */
 export function mayHoldStripeId(body: Buffer, contentType: string | null): boolean {
-  return looksJson(body, contentType) && body.subarray(0, STRIPE_ID_WINDOW).includes('"evt_');
+  if (!looksJson(body, contentType)) return false;
+  // A Buffer needle skips includes()'s string encoding on every call (this runs for every capture).
+  return (body.length <= STRIPE_ID_WINDOW ? body : body.subarray(0, STRIPE_ID_WINDOW)).includes(STRIPE_ID_NEEDLE);
 }
+
+const STRIPE_ID_NEEDLE = Buffer.from('"evt_');
 
 function looksJson(body: Buffer, contentType: string | null): boolean {
   return (contentType ?? '').toLowerCase().includes('json') || (body.length > 0 && body[0] === 0x7b);
@@ -56,7 +60,7 @@ export function deliveryIdOf(headers: HeaderPairs, body: Buffer, contentType: st
   const slack = found?.[HEADER_IDS.length + 2] !== undefined;
   // Stripe writes an event's id first: without its signature header, only the start is searched
   // (searching every large JSON body cost tens of µs per capture at 64 KiB).
-  const candidate = (stripe ? body.includes('"evt_') : body.subarray(0, STRIPE_ID_WINDOW).includes('"evt_')) || (paddle && body.includes('"notification_id"')) || (slack && body.includes('"event_id"'));
+  const candidate = (stripe ? body.includes(STRIPE_ID_NEEDLE) : mayHoldStripeId(body, contentType)) || (paddle && body.includes('"notification_id"')) || (slack && body.includes('"event_id"'));
   if (isJson && candidate && body.length <= 8 * 1024 * 1024) {
     try {
       const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
