@@ -24,24 +24,33 @@ function writevOnce(fd: number, bufs: Buffer[], position: number): Promise<numbe
   return new Promise((resolve, reject) => fs.writev(fd, bufs, position, (err, n) => (err ? reject(err) : resolve(n))));
 }
 
+/** At most this many iovecs per writev (the system's limit is 1024). */
+const MAX_IOV = 512;
+
+/** What is left to write of `rest` once `n` bytes of its first MAX_IOV buffers are written. */
+function afterWrite(rest: Buffer[], n: number): Buffer[] {
+  if (n === 0) throw Object.assign(new Error('write returned 0 bytes'), { code: 'EIO' });
+  // Drop fully written buffers, keep the unwritten part of a partially written one.
+  let i = 0;
+  while (i < rest.length && n >= (rest[i] as Buffer).length) {
+    n -= (rest[i] as Buffer).length;
+    i++;
+  }
+  const next = rest.slice(i);
+  if (n > 0 && next.length > 0) next[0] = (next[0] as Buffer).subarray(n);
+  return next;
+}
+
+const firstIovs = (rest: Buffer[]): Buffer[] => (rest.length > MAX_IOV ? rest.slice(0, MAX_IOV) : rest);
+
 /** Writes every byte of `bufs` at `position`, looping over short writes and the iovec limit. */
 export async function writeAll(fd: number, bufs: Buffer[], position: number): Promise<number> {
   let pos = position;
   let rest = bufs.filter((b) => b.length > 0);
   while (rest.length > 0) {
-    const slice = rest.length > 512 ? rest.slice(0, 512) : rest;
-    let n = await writevOnce(fd, slice, pos);
-    if (n === 0) throw Object.assign(new Error('write returned 0 bytes'), { code: 'EIO' });
+    const n = await writevOnce(fd, firstIovs(rest), pos);
     pos += n;
-    // Drop fully written buffers, keep the unwritten part of a partially written one.
-    let i = 0;
-    while (i < slice.length && n >= (slice[i] as Buffer).length) {
-      n -= (slice[i] as Buffer).length;
-      i++;
-    }
-    const next = rest.slice(i);
-    if (n > 0 && next.length > 0) next[0] = (next[0] as Buffer).subarray(n);
-    rest = next;
+    rest = afterWrite(rest, n);
   }
   return pos - position;
 }
@@ -55,18 +64,9 @@ export function writeAllSync(fd: number, bufs: Buffer[], position: number): numb
   let pos = position;
   let rest = bufs.filter((b) => b.length > 0);
   while (rest.length > 0) {
-    const slice = rest.length > 512 ? rest.slice(0, 512) : rest;
-    let n = fs.writevSync(fd, slice, pos);
-    if (n === 0) throw Object.assign(new Error('write returned 0 bytes'), { code: 'EIO' });
+    const n = fs.writevSync(fd, firstIovs(rest), pos);
     pos += n;
-    let i = 0;
-    while (i < slice.length && n >= (slice[i] as Buffer).length) {
-      n -= (slice[i] as Buffer).length;
-      i++;
-    }
-    const next = rest.slice(i);
-    if (n > 0 && next.length > 0) next[0] = (next[0] as Buffer).subarray(n);
-    rest = next;
+    rest = afterWrite(rest, n);
   }
   return pos - position;
 }
