@@ -485,6 +485,9 @@ export class HistoryStore {
     const packs = this.pendingPacks;
     const removals = this.pendingRemovals;
     const rewrite = this.needRewrite;
+    // What the rewrite writes is the entries as of the lines taken above: entries recorded while
+    // it is written have their lines in the next batch, and would be in the file twice.
+    const snapshot = rewrite ? this.items.slice() : null;
     this.pendingBodies = new Map();
     this.pendingBytes = 0;
     // The open pack is sealed: bodies recorded from now on go to a new one.
@@ -504,7 +507,7 @@ export class HistoryStore {
         // The rewrite holds every item in memory, pending lines included; the old handle points at
         // the replaced file.
         await this.closeAppend();
-        await this.rewrite();
+        await this.rewrite(snapshot ?? this.items);
       } else if (lines.length) {
         const fh = (this.appendHandle ??= await open(this.indexFile, 'a'));
         const total = lines.reduce((n, b) => n + b.length, 0);
@@ -561,8 +564,8 @@ export class HistoryStore {
   /** Ids dropped by the last record() to stay under the limits. */
   lastEvicted: string[] = [];
 
-  private async rewrite(): Promise<void> {
-    const text = this.items.map((s) => lineOf(s.entry, s.pack, s.offset)).join('\n');
+  private async rewrite(items: Stored[] = this.items): Promise<void> {
+    const text = items.map((s) => lineOf(s.entry, s.pack, s.offset)).join('\n');
     await writeFileAtomic(this.indexFile, text ? `${text}\n` : '');
   }
 

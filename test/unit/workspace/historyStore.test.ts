@@ -54,6 +54,26 @@ describe('history store', () => {
     for (const i of [0, 700, 1_499]) expect((await b.body(ids[i] ?? '')).buf.equals(bodyOf(i))).toBe(true);
   });
 
+  it('writes an entry recorded while an eviction rewrite is under way into the index once', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-hist-'));
+    const a = new HistoryStore(dir, { maxBytes: 1e9, maxBodyBytes: 1e6, maxEntries: 100 });
+    await a.load();
+    await fill(a, 0, 100);
+    await a.flush();
+    // The 101st evicts down to 95 and queues a rewrite; four more arrive while it is written
+    // (their lines go out with the next batch, so the rewrite must not include them too).
+    await fill(a, 100, 101);
+    for (let i = 101; i < 105; i++) {
+      await new Promise((r) => setImmediate(r));
+      await fill(a, i, i + 1);
+    }
+    await a.flush();
+    const ids = a.entries().map((e) => e.id);
+    const b = new HistoryStore(dir, a.limits);
+    await b.load();
+    expect(b.entries().map((e) => e.id)).toEqual(ids);
+  });
+
   it('evicts the oldest beyond the entry limit, from the index and the body folder', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-hist-'));
     const a = new HistoryStore(dir, { maxBytes: 1e9, maxBodyBytes: 1e6, maxEntries: 100 });
