@@ -46,7 +46,7 @@ export async function readJsonTree(dir: string): Promise<FileEntry[]> {
 }
 
 /** Writes via a temp file and rename, so a watcher or git never sees half a file. */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
+export async function writeFileAtomic(file: string, text: string | Buffer): Promise<void> {
   const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     await mkdir(path.dirname(file), { recursive: true });

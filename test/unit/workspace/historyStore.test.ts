@@ -117,6 +117,41 @@ describe('history store', () => {
     expect(left.filter((f) => files.includes(f))).toEqual([]);
   });
 
+  it('an eviction rewrite copies the lines already in the file as they are, and stays right across deletes and reopens', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-hist-'));
+    const limits = { maxBytes: 1e9, maxBodyBytes: 1e6, maxEntries: 40 };
+    const a = new HistoryStore(dir, limits);
+    await a.load();
+    await fill(a, 0, 40);
+    await a.flush();
+    // Hand-edit one kept line into another (valid) spelling: a copy keeps it, a re-serialisation would not.
+    const file = path.join(dir, 'index.jsonl');
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    const edited = JSON.stringify(JSON.parse(lines[30]!), null, 0).replace('{', '{ ');
+    lines[30] = edited;
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const b = new HistoryStore(dir, limits);
+    await b.load();
+    const editedId = (JSON.parse(edited) as { id: string }).id;
+    expect(await b.delete(b.entries()[35]!.id)).toBe(true);
+    await fill(b, 40, 45); // over the cap: evicts the oldest, rewrites the index
+    await b.flush();
+    const after = readFileSync(file, 'utf8').trim().split('\n');
+    expect(after).toContain(edited);
+    const kept = b.entries().map((e) => e.id);
+    expect(kept).toContain(editedId);
+    expect(after).toHaveLength(kept.length);
+    // A line that is no longer where the store last saw it (the file changed underneath) is
+    // written from the entry instead.
+    writeFileSync(file, `\n\n${readFileSync(file, 'utf8')}`);
+    await fill(b, 45, 50);
+    await b.flush();
+    const c = new HistoryStore(dir, limits);
+    await c.load();
+    expect(c.entries().map((e) => e.id)).toEqual(b.entries().map((e) => e.id));
+    for (const e of c.entries().slice(-3)) expect((await c.body(e.id)).buf.length).toBeGreaterThan(0);
+  });
+
   it('add() batches entries but delivers every one without a read, and any read sees them at once', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-hist-'));
     const a = new HistoryStore(dir, { maxBytes: 1e9, maxBodyBytes: 1e6, maxEntries: 100 });
