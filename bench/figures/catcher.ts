@@ -88,19 +88,27 @@ function figure(name: string, size: number, minRatio: number, p99Max: number | n
         await round(catcher, body, 1);
         await round(core, body, 1);
         await round(naive, body, 1);
-        const stored0 = Number((await catcher.ask('stats')).captureCount);
+        const stored0 = Number((await catcher.ask('count')).captureCount);
         const b: Round[] = [];
         const o: Round[] = [];
         const c: Round[] = [];
         const n: Round[] = [];
+        const order: Array<[ChildServer, Round[]]> = [
+          [bare, b],
+          [catcher, o],
+          [core, c],
+          [naive, n],
+        ];
         for (let i = 0; i < rounds; i++) {
-          b.push(await round(bare, body, durationSec));
-          o.push(await round(catcher, body, durationSec));
-          c.push(await round(core, body, durationSec));
-          n.push(await round(naive, body, durationSec));
+          // Each round starts with another server: none always follows the same one (the one
+          // after the bare server's 1 GB/s round at 64 KiB measured slower, whichever it was).
+          for (let k = 0; k < order.length; k++) {
+            const [server, into] = order[(i + k) % order.length] as [ChildServer, Round[]];
+            into.push(await round(server, body, durationSec));
+          }
           ctx.log(`round ${i + 1}: bare ${Math.round(b[i]!.rps)}, catcher ${Math.round(o[i]!.rps)}, catcher without hooks ${Math.round(c[i]!.rps)}, naive durable ${Math.round(n[i]!.rps)} req/s (p99 ${b[i]!.p99} / ${o[i]!.p99} / ${c[i]!.p99} ms; main-thread CPU ${[b[i]!, o[i]!, c[i]!].map((r) => (r.mainUs === null ? 'n/a' : r.mainUs.toFixed(0))).join(' / ')} µs per request)`);
         }
-        const stored = Number((await catcher.ask('stats')).captureCount) - stored0;
+        const stored = Number((await catcher.ask('count')).captureCount) - stored0;
         const answered = o.reduce((n, r) => n + r.ok2xx, 0);
         // autocannon stops counting at the deadline: requests stored but answered after it are extra, not lost.
         const lost = Math.max(0, answered - stored);
