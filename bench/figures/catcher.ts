@@ -100,8 +100,8 @@ function figure(name: string, size: number, minRatio: number, p99Max: number | n
           [naive, n],
         ];
         for (let i = 0; i < rounds; i++) {
-          // Each round starts with another server: none always follows the same one (the one
-          // after the bare server's 1 GB/s round at 64 KiB measured slower, whichever it was).
+          // Each round starts with another server, so that no server always runs right after
+          // the same one (the bare server's 64 KiB round moves ~1 GB/s through loopback).
           for (let k = 0; k < order.length; k++) {
             const [server, into] = order[(i + k) % order.length] as [ChildServer, Round[]];
             into.push(await round(server, body, durationSec));
