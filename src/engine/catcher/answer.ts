@@ -75,12 +75,21 @@ export function send(req: http.IncomingMessage, res: http.ServerResponse, status
       res.end(noBody || req.method === 'HEAD' ? undefined : body);
     } catch {
       // Invalid user-configured headers: answer plainly rather than leave the sender hanging.
-      if (!res.headersSent) {
-        res.writeHead(500, { 'Content-Type': 'text/plain' });
-        res.end('Catcher response headers are invalid.\n');
-      } else res.destroy();
+      answer500(res, 'Catcher response headers are invalid.\n');
     }
   });
+}
+
+/** A 500 while nothing is written yet, else the connection is cut: the sender must not hang. */
+export function answer500(res: http.ServerResponse, text?: string): void {
+  if (res.headersSent) res.destroy();
+  else if (text) {
+    res.writeHead(500, { 'Content-Type': 'text/plain' });
+    res.end(text);
+  } else {
+    res.statusCode = 500;
+    res.end();
+  }
 }
 
 export const delay = (ms: number): Promise<void> => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
@@ -96,10 +105,7 @@ export function answerPlain(req: http.IncomingMessage, res: http.ServerResponse,
     res.writeHead(configured.status, a.wire);
     res.end(noBodyStatus(configured.status) || req.method === 'HEAD' ? undefined : a.text);
   } catch {
-    if (!res.headersSent) {
-      res.writeHead(500, { 'Content-Type': 'text/plain' });
-      res.end('Catcher response headers are invalid.\n');
-    } else res.destroy();
+    answer500(res, 'Catcher response headers are invalid.\n');
   }
   const socket = res.socket;
   if (!socket || socket.writableLength === 0) finished();

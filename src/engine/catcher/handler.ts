@@ -6,7 +6,7 @@ import type { CaptureAnnotations } from '../../shared/model/webhookTools';
 import type { CaptureStore, StoreEntry } from '../store/captureStore';
 import { captureId, type CaptureUpdate, type DetailInput } from '../store/codec';
 import type { CatcherHooks, HookResponse, IncomingCapture } from './hooks';
-import { answerPlain, configuredAnswer, corsHeaders, delay, send } from './answer';
+import { answer500, answerPlain, configuredAnswer, corsHeaders, delay, send } from './answer';
 import { listenerAnswer } from './listener';
 import { headerValue, isoTime } from './view';
 
@@ -280,10 +280,7 @@ function store(req: http.IncomingMessage, res: http.ServerResponse, deps: Handle
 }
 
 function failed(res: http.ServerResponse, finished: () => void): void {
-  if (!res.headersSent) {
-    res.statusCode = 500;
-    res.end();
-  } else res.destroy();
+  answer500(res);
   finished();
 }
 

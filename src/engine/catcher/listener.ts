@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SwitchboardError } from '../../shared/errors';
+import { answer500 } from './answer';
 import type { EngineLimits } from '../service';
 
 // One catcher's HTTP server: binding, limits (408/431 come from node:http itself), and a stop that
@@ -74,10 +75,7 @@ export class CatcherListener {
       try {
         this.handler(req, res, finished);
       } catch {
-        if (!res.headersSent) {
-          res.statusCode = 500;
-          res.end();
-        } else res.destroy();
+        answer500(res);
         finished();
       }
     });
