@@ -15,7 +15,7 @@ import type { Abort } from './abort';
 /** The workspace's cookie jar, used on every hop when given (issue 7). */
 export interface SendCookieJar {
   /** The Cookie header value for this URL, or null. */
-  cookieHeader(url: string): Promise<string | null> | string | null;
+  cookieHeader(url: URL): Promise<string | null> | string | null;
   /** Called with every hop's Set-Cookie values. */
   store(url: string, setCookies: string[]): Promise<void> | void;
 }
@@ -144,8 +144,10 @@ interface HopState {
   hasBody: boolean;
 }
 
-async function wireHeaders(hop: HopState, jar: SendCookieJar): Promise<HeaderPairs> {
-  return wireHeadersSync(hop, await jar.cookieHeader(hop.url.href));
+/** The hop's headers with the jar's cookies; synchronous when the jar answers synchronously. */
+function wireHeaders(hop: HopState, jar: SendCookieJar): HeaderPairs | Promise<HeaderPairs> {
+  const cookie = jar.cookieHeader(hop.url);
+  return cookie instanceof Promise ? cookie.then((c) => wireHeadersSync(hop, c)) : wireHeadersSync(hop, cookie);
 }
 
 function wireHeadersSync(hop: HopState, jarCookie: string | null): HeaderPairs {
@@ -227,7 +229,8 @@ export async function sendRequest(spec: RequestSpec, opts: SendOptions, deps: Se
       const uri = `${hop.url.pathname || '/'}${hop.url.search}`;
       hop.authHeader = ['Authorization', digestAuthorization(digestChallenge, { username: auth.username, password: auth.password, method: hop.method, uri })];
     }
-    const headers = opts.cookieJar ? await wireHeaders(hop, opts.cookieJar) : wireHeadersSync(hop, null);
+    let headers = opts.cookieJar ? wireHeaders(hop, opts.cookieJar) : wireHeadersSync(hop, null);
+    if (headers instanceof Promise) headers = await headers;
     checkHeaders(headers);
     const req = { method: hop.method, url: hop.url, headers, body: hop.body, verifyTls: settings.verifyTls, proxy, signal };
     let head: ExchangeHead;

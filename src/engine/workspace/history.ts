@@ -18,8 +18,10 @@ import { writeFileAtomic } from './files';
 //
 // Recording is on the sender's hot path (every send), so it touches no disk and does not even build
 // the entry there: record()/add() queue the send, and entries are built (JSON line, limits, events)
-// DRAIN_BATCH at a time, or DRAIN_DELAY_MS after the first queued one, or at once when anything
-// reads the store.
+// in a setImmediate, or at once when anything reads the store. Sequential sends thus build each
+// entry after the next request is on the wire, while its response is awaited (batches of 32 built
+// in one burst held up the next response: 0.92× of a raw client instead of 0.76-0.81×); sends
+// answered in the same loop turn are built together.
 // A batch is written shortly after (one pack file for the small bodies, then the index lines in one
 // write through a long-lived append handle); a file per body cost ≈ 20-60 µs of CPU per send.
 // Eviction drops a slice of the oldest entries at a time so the index is rewritten once per slice,
@@ -43,12 +45,6 @@ const FLUSH_ENTRIES = 512;
 const FLUSH_BYTES = 8 * 1024 * 1024;
 /** Over a limit, evict down to this fraction of it so the index rewrite is amortised. */
 const EVICT_TO = 0.95;
-/**
- * Queued sends become entries in batches: one entry at a time, between two requests, its JSON line
- * cost ~20 µs (caches cold from the HTTP stack); in a batch ~7 µs. Reads drain at once.
- */
-const DRAIN_BATCH = 32;
-const DRAIN_DELAY_MS = 20;
 /** Bodies up to this size share a pack file per write batch; larger ones get a file each. */
 const PACK_MAX_BODY = 256 * 1024;
 const PACK_NAME = /^p[0-9a-z]+-[0-9a-f]+-[0-9a-z]+$/;
@@ -232,7 +228,6 @@ export class HistoryStore {
   /** Sends queued by record() and not yet entries. */
   private jobs: Job[] = [];
   private drainScheduled = false;
-  private drainTimer: NodeJS.Timeout | null = null;
   private listener: RecordedListener | null = null;
   /** Body files (names in bodies/) of evicted entries still to remove, and whether the index must be rewritten. */
   private pendingRemovals: string[] = [];
@@ -367,25 +362,15 @@ export class HistoryStore {
   ): void {
     // A literal: spreading a partial job here made every job a slow (dictionary) object.
     this.jobs.push({ spec, outcome, source, body, recordedAt, resolve });
-    // Someone waits on this entry (record()): do not keep it for the batch.
-    if (this.jobs.length >= DRAIN_BATCH || resolve) {
-      if (!this.drainScheduled) {
-        this.drainScheduled = true;
-        setImmediate(drainStore, this);
-      }
-    } else if (!this.drainTimer) {
-      this.drainTimer = setTimeout(drainStore, DRAIN_DELAY_MS, this);
-      this.drainTimer.unref();
+    if (!this.drainScheduled) {
+      this.drainScheduled = true;
+      setImmediate(drainStore, this);
     }
   }
 
   /** Turns queued sends into entries, oldest first. */
   drain(): void {
     this.drainScheduled = false;
-    if (this.drainTimer) {
-      clearTimeout(this.drainTimer);
-      this.drainTimer = null;
-    }
     if (this.jobs.length === 0) return;
     const jobs = this.jobs;
     this.jobs = [];

@@ -214,6 +214,15 @@ describe('workspace service', () => {
     await jar.flush();
     const again = new WorkspaceCookieJar(path.join(root, 'jar.json'), () => undefined);
     expect((await again.list()).map((c) => `${c.key}@${c.domain}${c.hostOnly ? ' host-only' : ''}`)).toEqual(['host@api.example.com host-only', 'sec@api.example.com host-only', 'dom@example.com']);
+    // The reloaded jar knows which domains hold cookies (it answers without tough-cookie otherwise).
+    expect(await again.cookieHeader('https://api.example.com/')).toBe('host=1; dom=2; sec=3');
+    expect(await again.cookieHeader('https://deep.www.example.com/')).toBe('dom=2');
+    expect(await again.cookieHeader('https://example.org/')).toBeNull();
+    await again.clear('example.com');
+    expect(await again.cookieHeader('https://api.example.com/')).toBeNull();
+    await again.set({ key: 'ip', value: '7', domain: '127.0.0.1', path: '/', expires: null, secure: false, httpOnly: false, sameSite: null });
+    expect(await again.cookieHeader('http://127.0.0.1:8080/x')).toBe('ip=7');
+    expect(await again.cookieHeader('http://127.0.0.2/')).toBeNull();
   });
 
   it('keeps history with responses: search by URL, method, status and body, resend, HAR export, clear', async () => {
