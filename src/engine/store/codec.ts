@@ -263,6 +263,20 @@ function readStr(buf: Buffer, pos: number, end: number, slot: SlotCache | null, 
 }
 
 /**
+ * Checks the record at `pos` (framing and checksum) without decoding it; the end of it when whole.
+ * For records already decoded once: a checksum that holds means the bytes are the ones written.
+ */
+export function checkRecord(buf: Buffer, pos: number): { ok: true; next: number } | Exclude<ReadResult, { ok: true }> {
+  if (pos + RECORD_HEADER > buf.length) return { ok: false, reason: 'incomplete' };
+  const len = buf.readUInt32LE(pos);
+  if (len < 9 || len > MAX_RECORD) return { ok: false, reason: 'corrupt', message: `bad record length ${len}` };
+  const end = pos + RECORD_HEADER + len;
+  if (end > buf.length) return { ok: false, reason: 'incomplete' };
+  if (crc32(buf.subarray(pos + RECORD_HEADER, end)) !== buf.readUInt32LE(pos + 4)) return { ok: false, reason: 'corrupt', message: 'checksum mismatch' };
+  return { ok: true, next: end };
+}
+
+/**
  * Decodes the record at `pos`. `verify` checks the checksum (on open we verify every record: it is
  * what tells a torn tail from a good one).
  */
