@@ -83,21 +83,26 @@ function figure(name: string, size: number, minRatio: number, p99Max: number | n
       const core = await startChild('catcher.ts', [path.join(ctx.tmp, 'core'), 'nohooks']);
       // Reference: the simplest durable server (see naive-durable.ts); not part of the pass rule.
       const naive = await startChild('naive-durable.ts', [path.join(ctx.tmp, 'naive')]);
+      // Reference: the leanest durable server (raw bytes, one writev + fdatasync per batch; see minimal-durable.ts).
+      const minimal = await startChild('minimal-durable.ts', [path.join(ctx.tmp, 'minimal')]);
       try {
         await round(bare, body, 1); // warm-up (JIT, page cache): not counted
         await round(catcher, body, 1);
         await round(core, body, 1);
         await round(naive, body, 1);
+        await round(minimal, body, 1);
         const stored0 = Number((await catcher.ask('count')).captureCount);
         const b: Round[] = [];
         const o: Round[] = [];
         const c: Round[] = [];
         const n: Round[] = [];
+        const m: Round[] = [];
         const order: Array<[ChildServer, Round[]]> = [
           [bare, b],
           [catcher, o],
           [core, c],
           [naive, n],
+          [minimal, m],
         ];
         for (let i = 0; i < rounds; i++) {
           // Each round starts with another server, so that no server always runs right after
@@ -106,7 +111,7 @@ function figure(name: string, size: number, minRatio: number, p99Max: number | n
             const [server, into] = order[(i + k) % order.length] as [ChildServer, Round[]];
             into.push(await round(server, body, durationSec));
           }
-          ctx.log(`round ${i + 1}: bare ${Math.round(b[i]!.rps)}, catcher ${Math.round(o[i]!.rps)}, catcher without hooks ${Math.round(c[i]!.rps)}, naive durable ${Math.round(n[i]!.rps)} req/s (p99 ${b[i]!.p99} / ${o[i]!.p99} / ${c[i]!.p99} ms; main-thread CPU ${[b[i]!, o[i]!, c[i]!].map((r) => (r.mainUs === null ? 'n/a' : r.mainUs.toFixed(0))).join(' / ')} µs per request)`);
+          ctx.log(`round ${i + 1}: bare ${Math.round(b[i]!.rps)}, catcher ${Math.round(o[i]!.rps)}, catcher without hooks ${Math.round(c[i]!.rps)}, naive durable ${Math.round(n[i]!.rps)}, minimal durable ${Math.round(m[i]!.rps)} req/s (p99 ${b[i]!.p99} / ${o[i]!.p99} / ${c[i]!.p99} ms; main-thread CPU ${[b[i]!, o[i]!, c[i]!].map((r) => (r.mainUs === null ? 'n/a' : r.mainUs.toFixed(0))).join(' / ')} µs per request)`);
         }
         const stored = Number((await catcher.ask('count')).captureCount) - stored0;
         const answered = o.reduce((n, r) => n + r.ok2xx, 0);
@@ -120,6 +125,7 @@ function figure(name: string, size: number, minRatio: number, p99Max: number | n
         const ratio = median(ratios);
         const coreRatio = median(c.map((r, i) => r.rps / b[i]!.rps));
         const naiveRatio = median(n.map((r, i) => r.rps / b[i]!.rps));
+        const minimalRatio = median(m.map((r, i) => r.rps / b[i]!.rps));
         // The disk's durable-write rate in batches like the catcher's (25 bodies), as requests/s and
         // as a ratio of the bare server: no durable catcher can pass that line on this machine.
         const ceilingMBs = diskCeiling(ctx.tmp, 25 * size, ctx.quick ? 1 : 2);
@@ -127,17 +133,18 @@ function figure(name: string, size: number, minRatio: number, p99Max: number | n
         const pass = ratio >= minRatio && (p99Max === null || ourP99 <= p99Max) && lost === 0 && errors === 0;
         return {
           baseline: { value: baseRps, unit: 'req/s', extra: { p99ms: median(b.map((r) => r.p99)) } },
-          ours: { value: ourRps, unit: 'req/s', extra: { p99ms: ourP99, answered2xx: answered, stored, lost, errors, mainThreadUsPerRequest: us(o), bareMainThreadUsPerRequest: us(b), diskCeilingMBs: Math.round(ceilingMBs), diskCeilingRatio: Number((ceilingRps / baseRps).toFixed(2)) } },
+          ours: { value: ourRps, unit: 'req/s', extra: { p99ms: ourP99, answered2xx: answered, stored, lost, errors, mainThreadUsPerRequest: us(o), bareMainThreadUsPerRequest: us(b), naiveRatio: Number(naiveRatio.toFixed(2)), minimalRatio: Number(minimalRatio.toFixed(2)), diskCeilingMBs: Math.round(ceilingMBs), diskCeilingRatio: Number((ceilingRps / baseRps).toFixed(2)) } },
           ratio,
           target: `≥ ${minRatio}× req/s${p99Max !== null ? `, p99 ≤ ${p99Max} ms` : ''}, 0 lost`,
           pass,
-          notes: `median of ${rounds} alternating rounds (ratios ${ratios.map((r) => r.toFixed(2)).join(', ')}); p99 ${median(b.map((r) => r.p99))} → ${ourP99} ms; 2xx ${answered}, stored ${stored}, lost ${lost}; without webhook-tools hooks ${coreRatio.toFixed(2)}× (p99 ${median(c.map((r) => r.p99))} ms); naive durable server (one log file, group fdatasync, nothing else) ${naiveRatio.toFixed(2)}×; server main-thread CPU per request: bare ${us(b)}, catcher ${us(o)}, without hooks ${us(c)}; disk ceiling ${ceilingMBs.toFixed(0)} MB/s fsynced in ${Math.round((25 * size) / 1024)} KiB batches = ${Math.round(ceilingRps)} req/s = ${(ceilingRps / baseRps).toFixed(2)}× of bare`,
+          notes: `median of ${rounds} alternating rounds (ratios ${ratios.map((r) => r.toFixed(2)).join(', ')}); p99 ${median(b.map((r) => r.p99))} → ${ourP99} ms; 2xx ${answered}, stored ${stored}, lost ${lost}; without webhook-tools hooks ${coreRatio.toFixed(2)}× (p99 ${median(c.map((r) => r.p99))} ms); naive durable server (one log file, group fdatasync, nothing else) ${naiveRatio.toFixed(2)}×; minimal durable server (raw body bytes only, one writev + fdatasync per batch) ${minimalRatio.toFixed(2)}× (main-thread CPU ${us(m)}); server main-thread CPU per request: bare ${us(b)}, catcher ${us(o)}, without hooks ${us(c)}; disk ceiling ${ceilingMBs.toFixed(0)} MB/s fsynced in ${Math.round((25 * size) / 1024)} KiB batches = ${Math.round(ceilingRps)} req/s = ${(ceilingRps / baseRps).toFixed(2)}× of bare`,
         };
       } finally {
         await bare.stop();
         await catcher.stop();
         await core.stop();
         await naive.stop();
+        await minimal.stop();
       }
     },
   });
