@@ -910,30 +910,30 @@ export class CaptureStore {
   /** Entries matching the filter, oldest first; `total` counts all matches before paging. */
   async list(q: ListQuery): Promise<{ items: StoreEntry[]; total: number }> {
     const methods = q.methods && q.methods.length ? new Set(q.methods.map((m) => m.toUpperCase())) : null;
-    let matches: StoreEntry[] = [];
-    for (const e of this.entries) {
-      if (q.catcherId !== undefined && e.catcherId !== q.catcherId) continue;
-      if (methods && !methods.has(e.method.toUpperCase())) continue;
-      matches.push(e);
+    // Unfiltered (the list as first shown, and every "load older" page): page the index itself
+    // rather than copying a million entries per call.
+    let matches: readonly StoreEntry[] = this.entries;
+    if (q.catcherId !== undefined || methods) {
+      const picked: StoreEntry[] = [];
+      for (const e of this.entries) {
+        if (q.catcherId !== undefined && e.catcherId !== q.catcherId) continue;
+        if (methods && !methods.has(e.method.toUpperCase())) continue;
+        picked.push(e);
+      }
+      matches = picked;
     }
     const text = q.text?.trim();
     if (text) matches = await this.searchText(matches, text);
-    const total = matches.length;
-    let page = matches;
-    if (q.afterSeq !== undefined) {
-      const after = q.afterSeq;
-      page = page.filter((e) => e.seq > after);
-    }
-    if (q.beforeSeq !== undefined) {
-      const before = q.beforeSeq;
-      page = page.filter((e) => e.seq < before);
-    }
-    const items = q.newest ? page.slice(Math.max(0, page.length - q.limit)) : page.slice(0, q.limit);
-    return { items, total };
+    // Matches are in seq order: the page bounds are binary searches.
+    const start = q.afterSeq !== undefined ? firstAbove(matches, q.afterSeq) : 0;
+    // Seqs are integers: "below beforeSeq" is "not above ceil(beforeSeq) - 1".
+    const end = q.beforeSeq !== undefined ? firstAbove(matches, Math.ceil(q.beforeSeq) - 1) : matches.length;
+    const items = end <= start ? [] : q.newest ? matches.slice(Math.max(start, end - q.limit), end) : matches.slice(start, Math.min(end, start + q.limit));
+    return { items, total: matches.length };
   }
 
   /** Case-insensitive substring over method, url, headers and body; bodies read in long runs. */
-  private async searchText(candidates: StoreEntry[], text: string): Promise<StoreEntry[]> {
+  private async searchText(candidates: readonly StoreEntry[], text: string): Promise<StoreEntry[]> {
     // Compare bytes as latin1 so string offsets equal file offsets; the needle gets the same mapping.
     const needle = Buffer.from(text, 'utf8').toString('latin1').toLowerCase();
     const lowerText = text.toLowerCase();
@@ -1013,4 +1013,16 @@ export class CaptureStore {
     this.readFds.clear();
     if (this.lockFile) fs.rmSync(this.lockFile, { force: true });
   }
+}
+
+/** The index of the first entry whose seq is above `seq` (entries in seq order); length if none. */
+function firstAbove(entries: readonly StoreEntry[], seq: number): number {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((entries[mid] as StoreEntry).seq > seq) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }

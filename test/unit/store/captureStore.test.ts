@@ -323,6 +323,40 @@ describe('CaptureStore', () => {
     await store.close();
   });
 
+  it('pages like a plain filter over every entry, for any mix of catcher, methods, bounds and order', async () => {
+    const store = await CaptureStore.open(tmp());
+    for (let i = 0; i < 60; i++) await store.append(input(i, undefined, i % 3 === 0 ? 'a' : 'b'));
+    // Gaps in seq (a cleared catcher) so bounds fall between entries too.
+    await store.clear('a');
+    for (let i = 60; i < 120; i++) await store.append(input(i, undefined, i % 3 === 0 ? 'a' : 'b'));
+    const all = [...store.all()];
+    // mulberry32: a fixed sequence, so a failure reproduces.
+    let rnd = 7;
+    const next = (n: number): number => {
+      rnd = (rnd + 0x6d2b79f5) | 0;
+      let t = Math.imul(rnd ^ (rnd >>> 15), 1 | rnd);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) % n;
+    };
+    const maxSeq = all.at(-1)!.seq + 3;
+    for (let k = 0; k < 300; k++) {
+      const q = {
+        ...(next(3) === 0 ? { catcherId: next(2) ? 'a' : 'b' } : {}),
+        ...(next(3) === 0 ? { methods: [next(2) ? 'post' : 'PUT'] } : {}),
+        ...(next(2) ? { afterSeq: next(maxSeq) } : {}),
+        ...(next(2) ? { beforeSeq: next(maxSeq) } : {}),
+        newest: next(2) === 1,
+        limit: 1 + next(30),
+      };
+      const matching = all.filter((e) => (q.catcherId === undefined || e.catcherId === q.catcherId) && (!q.methods || e.method === q.methods[0]!.toUpperCase()));
+      const bounded = matching.filter((e) => (q.afterSeq === undefined || e.seq > q.afterSeq) && (q.beforeSeq === undefined || e.seq < q.beforeSeq));
+      const expected = q.newest ? bounded.slice(Math.max(0, bounded.length - q.limit)) : bounded.slice(0, q.limit);
+      const got = await store.list(q);
+      expect({ q, total: got.total, seqs: got.items.map((e) => e.seq) }).toEqual({ q, total: matching.length, seqs: expected.map((e) => e.seq) });
+    }
+    await store.close();
+  });
+
   it('rejects appends when the disk is full, leaves no half record, and works again afterwards', async () => {
     const dir = tmp();
     // The body file is /dev/full: every write to it fails with ENOSPC.
