@@ -64,7 +64,7 @@ async function storeIncomplete(
         headers,
         remoteAddress: req.socket.remoteAddress ?? '',
         remotePort: req.socket.remotePort ?? 0,
-        forwardedFor: forwarded ? (forwarded.split(',')[0] as string).trim() || null : null,
+        forwardedFor: firstForwarded(forwarded),
         declaredLength: declaredLengthOf(declared),
         durationMs: Math.round(elapsedMs * 1000) / 1000,
       },

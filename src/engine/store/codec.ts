@@ -262,18 +262,31 @@ function readStr(buf: Buffer, pos: number, end: number, slot: SlotCache | null, 
   return slot ? slot.get(buf, start, n, interner) : buf.toString('utf8', start, start + n);
 }
 
+type FrameFailure = Exclude<ReadResult, { ok: true }>;
+const INCOMPLETE: FrameFailure = { ok: false, reason: 'incomplete' };
+const CHECKSUM_MISMATCH: FrameFailure = { ok: false, reason: 'corrupt', message: 'checksum mismatch' };
+
+/**
+ * The framing of the record at `pos` (length, and checksum when `verify`): where it ends, or why it
+ * cannot be read. A number on success so that opening a million records allocates nothing here.
+ */
+function frameAt(buf: Buffer, pos: number, verify: boolean): number | FrameFailure {
+  if (pos + RECORD_HEADER > buf.length) return INCOMPLETE;
+  const len = buf.readUInt32LE(pos);
+  if (len < 9 || len > MAX_RECORD) return { ok: false, reason: 'corrupt', message: `bad record length ${len}` };
+  const end = pos + RECORD_HEADER + len;
+  if (end > buf.length) return INCOMPLETE;
+  if (verify && crc32(buf.subarray(pos + RECORD_HEADER, end)) !== buf.readUInt32LE(pos + 4)) return CHECKSUM_MISMATCH;
+  return end;
+}
+
 /**
  * Checks the record at `pos` (framing and checksum) without decoding it; the end of it when whole.
  * For records already decoded once: a checksum that holds means the bytes are the ones written.
  */
-export function checkRecord(buf: Buffer, pos: number): { ok: true; next: number } | Exclude<ReadResult, { ok: true }> {
-  if (pos + RECORD_HEADER > buf.length) return { ok: false, reason: 'incomplete' };
-  const len = buf.readUInt32LE(pos);
-  if (len < 9 || len > MAX_RECORD) return { ok: false, reason: 'corrupt', message: `bad record length ${len}` };
-  const end = pos + RECORD_HEADER + len;
-  if (end > buf.length) return { ok: false, reason: 'incomplete' };
-  if (crc32(buf.subarray(pos + RECORD_HEADER, end)) !== buf.readUInt32LE(pos + 4)) return { ok: false, reason: 'corrupt', message: 'checksum mismatch' };
-  return { ok: true, next: end };
+export function checkRecord(buf: Buffer, pos: number): { ok: true; next: number } | FrameFailure {
+  const end = frameAt(buf, pos, true);
+  return typeof end === 'number' ? { ok: true, next: end } : end;
 }
 
 /**
@@ -281,17 +294,10 @@ export function checkRecord(buf: Buffer, pos: number): { ok: true; next: number 
  * what tells a torn tail from a good one).
  */
 export function readRecord(buf: Buffer, pos: number, interner?: Interner, verify = true, segment = 0): ReadResult {
-  if (pos + RECORD_HEADER > buf.length) return { ok: false, reason: 'incomplete' };
-  const len = buf.readUInt32LE(pos);
-  if (len < 9 || len > MAX_RECORD) return { ok: false, reason: 'corrupt', message: `bad record length ${len}` };
-  const start = pos + RECORD_HEADER;
-  const end = start + len;
-  if (end > buf.length) return { ok: false, reason: 'incomplete' };
-  if (verify && crc32(buf.subarray(start, end)) !== buf.readUInt32LE(pos + 4)) {
-    return { ok: false, reason: 'corrupt', message: 'checksum mismatch' };
-  }
+  const end = frameAt(buf, pos, verify);
+  if (typeof end !== 'number') return end;
   try {
-    const record = decodePayload(buf, start, end, interner, segment);
+    const record = decodePayload(buf, pos + RECORD_HEADER, end, interner, segment);
     return { ok: true, record, next: end };
   } catch (err) {
     return { ok: false, reason: 'corrupt', message: err instanceof Error ? err.message : String(err) };

@@ -46,6 +46,11 @@ export function mayHaveCookies(domains: ReadonlySet<string>, hostname: string): 
   }
 }
 
+/** The domains `jar`'s cookies are stored under, lower case (see mayHaveCookies). */
+function cookieDomains(jar: CookieJar): Set<string> {
+  return new Set((jar.serializeSync()?.cookies ?? []).map((c) => String(c.domain ?? '').toLowerCase()));
+}
+
 export class WorkspaceCookieJar implements SendCookieJar {
   private jar: CookieJar;
   private saving: Promise<void> = Promise.resolve();
@@ -65,7 +70,7 @@ export class WorkspaceCookieJar implements SendCookieJar {
     } catch {
       // No jar yet (or unreadable): start empty.
     }
-    this.domains = new Set((this.jar.serializeSync()?.cookies ?? []).map((c) => String(c.domain ?? '').toLowerCase()));
+    this.domains = cookieDomains(this.jar);
   }
 
   private static fresh(): CookieJar {
@@ -173,7 +178,7 @@ export class WorkspaceCookieJar implements SendCookieJar {
   }
 
   private async persist(): Promise<void> {
-    this.domains = new Set((await this.jar.store.getAllCookies()).map((c) => (c.domain ?? '').toLowerCase()));
+    this.domains = cookieDomains(this.jar);
     this.onChange();
     // Serialise writes: each one writes the jar as it is when its turn comes.
     this.saving = this.saving.then(async () => {
