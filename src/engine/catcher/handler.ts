@@ -5,7 +5,7 @@ import type { Capture, CatcherState } from '../../shared/model/catcher';
 import type { CaptureAnnotations } from '../../shared/model/webhookTools';
 import type { CaptureStore, StoreEntry } from '../store/captureStore';
 import { captureId, type CaptureUpdate, type DetailInput } from '../store/codec';
-import type { CatcherHooks, HookResponse, IncomingCapture } from './hooks';
+import { PLAIN_BODY_HEAD, type CatcherHooks, type HookResponse, type IncomingCapture } from './hooks';
 import { answer500, answerPlain, configuredAnswer, corsHeaders, delay, send } from './answer';
 import { listenerAnswer } from './listener';
 import { headerValue, isoTime } from './view';
@@ -43,7 +43,7 @@ async function storeIncomplete(
   catcherId: string,
   receivedAtMs: number,
   headers: HeaderPairs,
-  body: Buffer,
+  body: readonly Buffer[],
   elapsedMs: number,
 ): Promise<void> {
   const declared = headerValue(headers, 'content-length');
@@ -131,7 +131,10 @@ interface Seen {
   receivedAtMs: number;
   method: string;
   url: string;
-  body: Buffer;
+  /** The body as it arrived, in pieces (see bodyOf). */
+  parts: readonly Buffer[];
+  size: number;
+  joined: Buffer | null;
   truncated: boolean;
   facts: HeaderFacts;
   plannedStatus: number;
@@ -146,6 +149,18 @@ function headersOf(s: Seen): HeaderPairs {
   return (s.headers ??= pairs(s.raw));
 }
 
+// A body of several pieces is joined only for a hook that reads it whole (a signature check, a
+// rule, forwarding): the store writes the pieces as they are.
+function bodyOf(s: Seen): Buffer {
+  return (s.joined ??= s.parts.length === 1 ? (s.parts[0] as Buffer) : Buffer.concat(s.parts as Buffer[], s.size));
+}
+
+/** What plainAnnotations looks at: the body, or at least its first PLAIN_BODY_HEAD bytes. */
+function bodyHead(s: Seen): Buffer {
+  const first = s.parts[0];
+  return first !== undefined && (s.parts.length === 1 || first.length >= PLAIN_BODY_HEAD) ? first : bodyOf(s);
+}
+
 // Module level, not a closure in the handler: built only when a hook runs.
 function incomingCapture(req: http.IncomingMessage, s: Seen, durationMs: number): IncomingCapture {
   return {
@@ -153,7 +168,7 @@ function incomingCapture(req: http.IncomingMessage, s: Seen, durationMs: number)
     receivedAt: isoTime(s.receivedAtMs),
     method: s.method,
     url: s.url,
-    bodySize: s.body.length,
+    bodySize: s.size,
     bodyTruncated: s.truncated,
     contentType: s.facts.contentType,
     responseStatus: s.plannedStatus,
@@ -194,12 +209,11 @@ export function handleRequest(req: http.IncomingMessage, res: http.ServerRespons
   const settle = (complete: boolean): void => {
     if (settled) return;
     settled = true;
-    const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, kept);
     if (!complete) {
-      void storeIncomplete(req, deps, catcher.id, receivedAtMs, pairs(req.rawHeaders), body, performance.now() - t0).then(finished);
+      void storeIncomplete(req, deps, catcher.id, receivedAtMs, pairs(req.rawHeaders), chunks, performance.now() - t0).then(finished);
       return;
     }
-    store(req, res, deps, catcher, { t0, receivedAtMs, body, received, truncated: received > limit }, finished);
+    store(req, res, deps, catcher, { t0, receivedAtMs, parts: chunks, size: kept, received, truncated: received > limit }, finished);
   };
   req.on('end', () => settle(true));
   // 'close' also follows a normal end (settled by then); alone it means the sender was cut off.
@@ -209,14 +223,15 @@ export function handleRequest(req: http.IncomingMessage, res: http.ServerRespons
 interface Arrived {
   t0: number;
   receivedAtMs: number;
-  body: Buffer;
+  parts: Buffer[];
+  size: number;
   received: number;
   truncated: boolean;
 }
 
 /** A whole request: its record is built, annotated and appended; the answer waits for the fsync. */
 function store(req: http.IncomingMessage, res: http.ServerResponse, deps: HandlerDeps, catcher: CatcherState, got: Arrived, finished: () => void): void {
-  const { body, truncated } = got;
+  const { truncated } = got;
   const raw = req.rawHeaders;
   const facts = headerFacts(raw);
   const method = req.method ?? 'GET';
@@ -227,13 +242,13 @@ function store(req: http.IncomingMessage, res: http.ServerResponse, deps: Handle
   const forwardedFor = firstForwarded(facts.forwardedFor);
   const declaredLength = declaredLengthOf(facts.contentLength);
 
-  const seen: Seen = { catcherId: catcher.id, receivedAtMs: got.receivedAtMs, method, url, body, truncated, facts, plannedStatus, raw, headers: null, forwardedFor, declaredLength };
+  const seen: Seen = { catcherId: catcher.id, receivedAtMs: got.receivedAtMs, method, url, parts: got.parts, size: got.size, joined: null, truncated, facts, plannedStatus, raw, headers: null, forwardedFor, declaredLength };
   const hooks = deps.hooks();
   let annotations: Partial<CaptureAnnotations> | null = null;
   if (hooks?.annotate) {
     try {
       // The plain case (no signature or delivery id to look at) is answered from the raw request.
-      annotations = hooks.plainAnnotations?.(raw, body, facts.contentType) ?? hooks.annotate({ catcher, capture: incomingCapture(req, seen, 0), body }) ?? null;
+      annotations = hooks.plainAnnotations?.(raw, bodyHead(seen), facts.contentType) ?? hooks.annotate({ catcher, capture: incomingCapture(req, seen, 0), body: bodyOf(seen) }) ?? null;
     } catch {
       annotations = null;
     }
@@ -260,7 +275,7 @@ function store(req: http.IncomingMessage, res: http.ServerResponse, deps: Handle
     signatureStatus: annotations?.signature?.status ?? null,
     duplicateOf: annotations?.duplicateOf ?? null,
     detail,
-    body,
+    body: got.parts,
   };
   deps.store.appendThen(input, (err, entry) => {
     try {
@@ -302,7 +317,7 @@ interface AfterStore {
 /** Every answer but the plain one: 503 (not stored), 413, preflight, CORS, rules, delays, updates. */
 async function answerAfterStore(req: http.IncomingMessage, res: http.ServerResponse, deps: HandlerDeps, a: AfterStore, entry: StoreEntry | null): Promise<void> {
   const { catcher, seen, annotations, durationMs, preflight, hooks } = a;
-  const { body, truncated, plannedStatus } = seen;
+  const { truncated, plannedStatus } = seen;
   const configured = catcher.response;
   const limit = catcher.bodyLimit;
   if (!entry) {
@@ -345,7 +360,7 @@ async function answerAfterStore(req: http.IncomingMessage, res: http.ServerRespo
   let answer: HookResponse | null = null;
   if (hooks?.respond && capture) {
     try {
-      answer = await hooks.respond({ catcher, capture, body });
+      answer = await hooks.respond({ catcher, capture, body: bodyOf(seen) });
     } catch {
       answer = null;
     }
@@ -371,7 +386,7 @@ async function answerAfterStore(req: http.IncomingMessage, res: http.ServerRespo
   if (hooks?.afterResponse && capture) {
     try {
       capture.responseStatus = status;
-      hooks.afterResponse({ catcher, capture, body, response: { status, headers: respHeaders, body: respBody } });
+      hooks.afterResponse({ catcher, capture, body: bodyOf(seen), response: { status, headers: respHeaders, body: respBody } });
     } catch {
       // Hooks must not break capture.
     }

@@ -11,6 +11,9 @@ import type { CaptureAnnotations } from '../../shared/model/webhookTools';
 /** A request as captured, before it has an id (annotate runs before the record is written). */
 export type IncomingCapture = Omit<Capture, 'id' | 'seq' | 'annotations' | 'signatureStatus' | 'duplicateOf'>;
 
+/** How much of a body's start plainAnnotations is given at least (the whole body when shorter). */
+export const PLAIN_BODY_HEAD = 4096;
+
 export interface AnnotateContext {
   catcher: CatcherState;
   capture: IncomingCapture;
@@ -45,8 +48,9 @@ export interface CatcherHooks {
    * A cheap first look at the raw request (node's flat rawHeaders): the annotations annotate would
    * return when they are the same for every plain request (nothing signed, no delivery id), or
    * undefined to call annotate. Building annotate's view costs more than most captures need.
+   * `bodyHead` is the body, or a piece of it at least PLAIN_BODY_HEAD bytes long from its start.
    */
-  plainAnnotations?(rawHeaders: readonly string[], body: Buffer, contentType: string | null): Partial<CaptureAnnotations> | undefined;
+  plainAnnotations?(rawHeaders: readonly string[], bodyHead: Buffer, contentType: string | null): Partial<CaptureAnnotations> | undefined;
   /** After the capture is durable; null = the catcher's configured response. Not called for 413. */
   respond?(ctx: RespondContext): Promise<HookResponse | null>;
   /** After our answer has been written (forwarding in the background, …). Errors are ignored. */

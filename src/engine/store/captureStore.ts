@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { crc32 } from 'node:zlib';
+import { crc32 } from './checksum';
 import {
   Interner,
   RecordKind,
@@ -98,7 +98,18 @@ export interface AppendInput {
   signatureStatus: string | null;
   duplicateOf: string | null;
   detail: DetailInput;
-  body: Buffer;
+  /**
+   * The body's bytes, or the pieces they arrived in: joining a large body only to write it out
+   * again cost a 64 KiB copy and the garbage collection of it per capture.
+   */
+  body: Buffer | readonly Buffer[];
+}
+
+function bodyLength(body: Buffer | readonly Buffer[]): number {
+  if (Buffer.isBuffer(body)) return body.length;
+  let n = 0;
+  for (const part of body as readonly Buffer[]) n += part.length;
+  return n;
 }
 
 /** An index entry: what the list needs plus where to find the rest. */
@@ -590,7 +601,7 @@ export class CaptureStore {
           method: this.interner.get(input.method),
           url: input.url,
           contentType: input.contentType === null ? null : this.interner.get(input.contentType),
-          bodySize: input.body.length,
+          bodySize: bodyLength(input.body),
           bodyTruncated: input.bodyTruncated,
           responseStatus: input.responseStatus,
           signatureStatus: input.signatureStatus,
@@ -606,23 +617,27 @@ export class CaptureStore {
         // after it, then the record, then close the gap (the room reserved was an upper bound).
         const room = maxCaptureRecord(entry);
         const text = detailText(input.detail);
-        const inline = input.body.length < INLINE_BODY;
-        const buf = bodyOut.reserve(room + text.length * 3 + (inline ? input.body.length : 0));
+        const size = entry.bodySize;
+        const parts: readonly Buffer[] = Buffer.isBuffer(input.body) ? [input.body] : input.body;
+        const inline = size < INLINE_BODY;
+        const buf = bodyOut.reserve(room + text.length * 3 + (inline ? size : 0));
         const recStart = bodyOut.pos;
         const detailStart = recStart + room;
         const detailEnd = detailStart + buf.write(text, detailStart, 'utf8');
         entry.detailLength = detailEnd - detailStart;
         let blobEnd = detailEnd;
         if (inline) {
-          blobEnd += input.body.copy(buf, detailEnd);
-          entry.blobCrc = crc32(buf.subarray(detailStart, blobEnd)) >>> 0;
+          for (const part of parts) blobEnd += part.copy(buf, blobEnd);
+          entry.blobCrc = crc32(buf.subarray(detailStart, blobEnd));
         } else {
-          entry.blobCrc = blobChecksum(buf.subarray(detailStart, detailEnd), input.body);
+          let crc = crc32(buf.subarray(detailStart, detailEnd));
+          for (const part of parts) crc = crc32(part, crc);
+          entry.blobCrc = crc;
         }
         const recEnd = writeCaptureRecord(buf, recStart, entry, bodyStart + bodyOut.length);
         if (recEnd < detailStart) buf.copy(buf, recEnd, detailStart, blobEnd);
         bodyOut.advance(recEnd + (blobEnd - detailStart));
-        if (!inline) bodyOut.append(input.body);
+        if (!inline) for (const part of parts) bodyOut.append(part);
         idxOut.append(buf.subarray(recStart, recEnd));
         added.push(entry);
       } else {

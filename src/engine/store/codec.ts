@@ -1,4 +1,4 @@
-import { crc32 } from 'node:zlib';
+import { crc32 } from './checksum';
 import type { HeaderPairs } from '../../shared/model/common';
 import type { CaptureAnnotations } from '../../shared/model/webhookTools';
 
@@ -412,7 +412,7 @@ export function decodeDetail(buf: Buffer): CaptureDetail {
 }
 
 export function blobChecksum(detail: Buffer, body: Buffer): number {
-  return crc32(body, crc32(detail)) >>> 0;
+  return crc32(body, crc32(detail));
 }
 
 /** Capture ids are derived from seq, which never repeats within a data directory. */

@@ -1,4 +1,5 @@
 import type { HeaderPairs } from '../../shared/model/common';
+import { PLAIN_BODY_HEAD } from '../catcher/hooks';
 
 // Providers retry a delivery with the same id; this finds it so a retry can point at the first.
 const HEADER_IDS: Array<[string, string]> = [
@@ -17,7 +18,8 @@ const SLOTS = new Map<string, number>([
   ['x-slack-signature', HEADER_IDS.length + 2],
 ]);
 
-const STRIPE_ID_WINDOW = 4096;
+// The catcher's cheap first look gives at least this much of a body (see plainAnnotations).
+const STRIPE_ID_WINDOW = PLAIN_BODY_HEAD;
 
 /** Whether deliveryIdOf looks at a header of this name (any case). */
 export function isDeliveryHeaderName(name: string): boolean {

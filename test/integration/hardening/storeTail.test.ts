@@ -14,7 +14,7 @@ const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-tail-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 let n = 0;
 
-function input(i: number): AppendInput {
+function input(i: number): AppendInput & { body: Buffer } {
   return {
     catcherId: 'c',
     receivedAtMs: 1_700_000_000_000 + i,
