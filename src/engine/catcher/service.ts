@@ -45,7 +45,8 @@ function urlFor(host: string, port: number): string {
 }
 
 export async function createCatcherService(ctx: ServiceContext): Promise<CatcherService> {
-  const store = await CaptureStore.open(path.join(ctx.dataDir, 'captures')).catch((err: unknown) => {
+  // Older segments of a big store are decoded after opening: the first page does not wait for them.
+  const store = await CaptureStore.open(path.join(ctx.dataDir, 'captures'), { background: {} }).catch((err: unknown) => {
     if (err instanceof StoreLockedError) throw new SwitchboardError('STORE_LOCKED', err.message, { pid: err.pid });
     throw err;
   });
@@ -208,21 +209,23 @@ export async function createCatcherService(ctx: ServiceContext): Promise<Catcher
   if (ctx.restoreCatchers !== false) for (const rt of runtimes.values()) if (rt.wanted) await start(rt).catch(() => undefined);
   if (runtimes.size > 0) persist();
 
-  const resolveSeq = (id: string): number => {
+  const resolveEntry = async (id: string): Promise<StoreEntry> => {
     const seq = seqFromId(id);
-    if (seq === null || !store.find(seq)) throw new SwitchboardError('NOT_FOUND', `No capture with id ${id}.`);
-    return seq;
+    const entry = seq === null ? undefined : await store.lookup(seq);
+    if (!entry) throw new SwitchboardError('NOT_FOUND', `No capture with id ${id}.`);
+    return entry;
   };
 
   const exportHar = async (p: CommandParams<'captures.exportHar'>): Promise<{ har: string; count: number }> => {
     let entries: readonly StoreEntry[];
     if (p.ids) {
-      entries = p.ids
-        .map((id) => {
+      const found = await Promise.all(
+        p.ids.map((id) => {
           const seq = seqFromId(id);
-          return seq === null ? undefined : store.find(seq);
-        })
-        .filter((e): e is StoreEntry => e !== undefined);
+          return seq === null ? undefined : store.lookup(seq);
+        }),
+      );
+      entries = found.filter((e): e is StoreEntry => e !== undefined);
     } else {
       entries = (await store.list({ catcherId: p.catcherId, methods: p.methods, text: p.text, limit: Number.MAX_SAFE_INTEGER })).items;
     }
@@ -336,14 +339,13 @@ export async function createCatcherService(ctx: ServiceContext): Promise<Catcher
       return { items: items.map(toSummary), total };
     },
     'captures.get': async ({ id }) => {
-      const stored = await store.get(resolveSeq(id));
+      const stored = await store.get((await resolveEntry(id)).seq);
       if (!stored) throw new SwitchboardError('NOT_FOUND', `No capture with id ${id}.`);
       return toCapture(stored);
     },
     'captures.body': async ({ id, offset, length }) => {
-      const seq = resolveSeq(id);
-      const entry = store.find(seq) as StoreEntry;
-      const bytes = await readOrCorrupt(store, seq, offset, length);
+      const entry = await resolveEntry(id);
+      const bytes = await readOrCorrupt(store, entry.seq, offset, length);
       return { base64: bytes.toString('base64'), offset: Math.min(offset, entry.bodySize), total: entry.bodySize };
     },
     'captures.clear': async ({ catcherId }) => {

@@ -16,6 +16,8 @@ import {
   encodeUpdate,
   MAX_RECORD,
   RECORD_HEADER,
+  readCaptureEntry,
+  captureEnd,
   readRecord,
   releaseDecodeCaches,
   type CaptureDetail,
@@ -23,6 +25,7 @@ import {
   type IndexedCapture,
 } from './codec';
 import { BatchBuffer, ChunkPool } from './batchBuffer';
+import { OlderSegments, type ClearFacts } from './olderSegments';
 import { closeFile, datasync, openFile, readAt, truncateFd, writeAll, writeAllSync } from './fileIo';
 
 // Append-only capture store: segments of (.idx, .body) files, group commit (one writev per file and
@@ -43,6 +46,18 @@ export interface StoreOptions {
    * tears only the tail); the rest is checked by verifyInBackground() so a big store opens fast.
    */
   verifyTailBytes?: number;
+  /**
+   * Decode only the newest segments (about `tailBytes` of index) while opening; older ones are
+   * counted, then decoded in the background (see olderSegments.ts). For the engine; the list's
+   * first page, counts and new captures do not wait for it, anything that needs an older entry does.
+   */
+  background?: {
+    tailBytes?: number;
+    minOlderBytes?: number;
+    sliceRecords?: number;
+    /** Decoding starts once this settles (tests use it to act while older segments are pending). */
+    startAfter?: Promise<unknown>;
+  };
 }
 
 /** Thrown when another live process holds the store. */
@@ -162,6 +177,11 @@ interface Segment {
 
 const SEGMENT_RE = /^(\d{6})\.idx$/;
 const DEFAULT_VERIFY_TAIL = 4 * 1024 * 1024;
+/** With `background`: index bytes decoded while opening (~80,000 captures), and the least worth deferring. */
+const DEFAULT_TAIL_BYTES = 8 * 1024 * 1024;
+const DEFAULT_MIN_OLDER_BYTES = 16 * 1024 * 1024;
+/** Records decoded between two turns of the event loop while older segments load (~30-50 ms). */
+const DECODE_SLICE = 25_000;
 const DEFAULT_SEGMENT_BODY = 1024 * 1024 * 1024;
 const DEFAULT_SEGMENT_INDEX = 64 * 1024 * 1024;
 /** Text search reads bodies in runs of about this size. */
@@ -214,6 +234,8 @@ export class CaptureStore {
   private idxWrites: Promise<void> = Promise.resolve();
   private rollback: { seg: Segment; idx: number; body: number } | null = null;
   private closed = false;
+  /** Set while a clear writes its record: no batch may start (it would take the same index bytes). */
+  private clearing = false;
   private readonly interner = new Interner();
   private readonly chunks = new ChunkPool();
   private lockFile: string | null = null;
@@ -221,10 +243,21 @@ export class CaptureStore {
   readonly repairs: RepairNote[] = [];
   /** Index ranges opened without checking their checksums, for verifyInBackground(). */
   private unverified: Array<{ segment: number; end: number }> = [];
+  /** Older segments counted but not decoded yet (opened with `background`), and what waits on them. */
+  private older: OlderSegments | null = null;
+  private olderPerCatcher: Map<string, number> | null = null;
+  private olderLoaded: Promise<void> = Promise.resolve();
+  /** Met while decoding the newest segments, for the older ones once they are decoded. */
+  private newerClears: ClearFacts[] = [];
+  private newerUpdates: Array<{ seq: number; update: CaptureUpdate; segment: number; offset: number }> = [];
 
   private constructor(
     readonly dir: string,
-    private readonly opts: Required<Omit<StoreOptions, 'readOnly' | 'verifyTailBytes'>> & { readOnly: boolean; verifyTailBytes: number },
+    private readonly opts: Required<Omit<StoreOptions, 'readOnly' | 'verifyTailBytes' | 'background'>> & {
+      readOnly: boolean;
+      verifyTailBytes: number;
+      background: { tailBytes: number; minOlderBytes: number; sliceRecords: number; startAfter: Promise<unknown> | null } | null;
+    },
   ) {}
 
   static async open(dir: string, options: StoreOptions = {}): Promise<CaptureStore> {
@@ -234,6 +267,14 @@ export class CaptureStore {
       segmentIndexBytes: options.segmentIndexBytes ?? DEFAULT_SEGMENT_INDEX,
       readOnly: options.readOnly ?? false,
       verifyTailBytes: options.verifyTailBytes ?? DEFAULT_VERIFY_TAIL,
+      background: options.background
+        ? {
+            tailBytes: options.background.tailBytes ?? DEFAULT_TAIL_BYTES,
+            minOlderBytes: options.background.minOlderBytes ?? DEFAULT_MIN_OLDER_BYTES,
+            sliceRecords: options.background.sliceRecords ?? DECODE_SLICE,
+            startAfter: options.background.startAfter ?? null,
+          }
+        : null,
     });
     if (!store.opts.readOnly) store.lockFile = takeLock(dir);
     try {
@@ -246,11 +287,16 @@ export class CaptureStore {
   }
 
   get count(): number {
-    return this.entries.length;
+    return this.entries.length + (this.older?.count ?? 0);
   }
 
   countFor(catcherId: string): number {
-    return this.perCatcher.get(catcherId) ?? 0;
+    return (this.perCatcher.get(catcherId) ?? 0) + (this.olderPerCatcher?.get(catcherId) ?? 0);
+  }
+
+  /** Resolves once every segment is decoded (at once unless opened with `background`). */
+  whenLoaded(): Promise<void> {
+    return this.olderLoaded;
   }
 
   /** The next seq to be assigned (for tests and the bench). */
@@ -267,7 +313,16 @@ export class CaptureStore {
       .filter((x): x is string => x !== undefined)
       .map(Number)
       .sort((a, b) => a - b);
-    for (const n of numbers) this.loadSegment(n);
+    const older = this.countOlder(numbers);
+    this.older = older;
+    for (const n of older ? numbers.slice(older.numbers.length) : numbers) this.loadSegment(n);
+    if (older) {
+      for (const c of this.newerClears) older.clear(c);
+      this.olderPerCatcher = older.perCatcher();
+      if (older.nextSeq > this.nextSeq) this.nextSeq = older.nextSeq;
+      this.unverified.unshift(...older.unverified);
+      if (this.opts.background) this.olderLoaded = this.decodeOlder(older, this.opts.background);
+    }
     const last = numbers.at(-1);
     if (this.opts.readOnly) {
       this.current = { n: (last ?? 0) + 1, idxFd: -1, bodyFd: -1, idxSize: 0, bodySize: 0, idxAlloc: 0, bodyAlloc: 0 };
@@ -298,39 +353,48 @@ export class CaptureStore {
     if (verifyFrom > 0) this.unverified.push({ segment: n, end: verifyFrom });
     let zeroTail = false;
     while (pos < buf.length) {
-      const r = readRecord(buf, pos, this.interner, pos >= verifyFrom, n);
-      if (!r.ok && isZeroTail(buf, pos)) {
-        // Space written ahead by the writer (preallocation), not damage.
-        zeroTail = true;
-        break;
+      // Nearly every record is a capture: decoded straight into its entry (readCaptureEntry).
+      let c: StoreEntry | null = readCaptureEntry(buf, pos, this.interner, pos >= verifyFrom, n);
+      let next = captureEnd;
+      if (c === null) {
+        const r = readRecord(buf, pos, this.interner, pos >= verifyFrom, n);
+        if (!r.ok && isZeroTail(buf, pos)) {
+          // Space written ahead by the writer (preallocation), not damage.
+          zeroTail = true;
+          break;
+        }
+        if (!r.ok) {
+          problem = r.reason === 'incomplete' ? 'torn record at end of file' : r.message;
+          break;
+        }
+        next = r.next;
+        const rec = r.record;
+        if (rec.kind === RecordKind.Capture) {
+          c = rec.capture as StoreEntry;
+        } else if (rec.kind === RecordKind.Update) {
+          const entry = this.find(rec.seq);
+          if (entry) this.applyUpdate(entry, rec.update, n, pos);
+          else if (this.older && rec.seq <= this.older.lastSeq) this.newerUpdates.push({ seq: rec.seq, update: rec.update, segment: n, offset: pos });
+        } else if (rec.kind === RecordKind.Clear) {
+          this.applyClear(rec.uptoSeq, rec.catcherId);
+          if (this.older) this.newerClears.push({ uptoSeq: rec.uptoSeq, catcherId: rec.catcherId });
+          if (rec.uptoSeq >= this.nextSeq) this.nextSeq = rec.uptoSeq + 1;
+        } else if (rec.kind === RecordKind.Marker) {
+          if (rec.nextSeq > this.nextSeq) this.nextSeq = rec.nextSeq;
+        }
       }
-      if (!r.ok) {
-        problem = r.reason === 'incomplete' ? 'torn record at end of file' : r.message;
-        break;
-      }
-      const rec = r.record;
-      if (rec.kind === RecordKind.Capture) {
-        const c = rec.capture;
+      if (c !== null) {
         const end = c.blobOffset + c.detailLength + c.bodySize;
         if (end > bodySize) {
           problem = 'record points past the end of its body file';
           break;
         }
         blobEnd = Math.max(blobEnd, end);
-        const entry = c as StoreEntry;
-        this.entries.push(entry);
+        this.entries.push(c);
         this.perCatcher.set(c.catcherId, (this.perCatcher.get(c.catcherId) ?? 0) + 1);
         if (c.seq >= this.nextSeq) this.nextSeq = c.seq + 1;
-      } else if (rec.kind === RecordKind.Update) {
-        const entry = this.find(rec.seq);
-        if (entry) this.applyUpdate(entry, rec.update, n, pos);
-      } else if (rec.kind === RecordKind.Clear) {
-        this.applyClear(rec.uptoSeq, rec.catcherId);
-        if (rec.uptoSeq >= this.nextSeq) this.nextSeq = rec.uptoSeq + 1;
-      } else if (rec.kind === RecordKind.Marker) {
-        if (rec.nextSeq > this.nextSeq) this.nextSeq = rec.nextSeq;
       }
-      pos = r.next;
+      pos = next;
     }
     releaseDecodeCaches();
     // Captures acknowledged (their body-file bytes fsynced) whose index records the disk lost.
@@ -358,6 +422,97 @@ export class CaptureStore {
     }
     // Bodies never acknowledged (torn or not fsynced) and zeroed space ahead.
     if (bodySize > blobEnd) fs.truncateSync(bodyPath, blobEnd);
+  }
+
+  /**
+   * With `background`: counts the segments before the newest ~tailBytes of index, or null to decode
+   * everything now (a small store, a single segment, or an older segment that is not clean).
+   */
+  private countOlder(numbers: number[]): OlderSegments | null {
+    const bg = this.opts.background;
+    if (!bg || numbers.length < 2) return null;
+    const sizes = numbers.map((n) => fs.statSync(path.join(this.dir, segName(n, 'idx'))).size);
+    let first = numbers.length - 1;
+    let tail = sizes[first] as number;
+    while (first > 0 && tail < bg.tailBytes) tail += sizes[--first] as number;
+    let olderBytes = 0;
+    for (let i = 0; i < first; i++) olderBytes += sizes[i] as number;
+    if (first === 0 || olderBytes < bg.minOlderBytes) return null;
+    const older = new OlderSegments();
+    try {
+      for (const n of numbers.slice(0, first)) {
+        const buf = fs.readFileSync(path.join(this.dir, segName(n, 'idx')));
+        const bodySize = fs.statSync(path.join(this.dir, segName(n, 'body'))).size;
+        if (!older.add(n, buf, bodySize, this.opts.verifyTailBytes)) return null;
+      }
+    } catch {
+      return null;
+    } finally {
+      releaseDecodeCaches();
+    }
+    return older;
+  }
+
+  /**
+   * Decodes the counted older segments a slice at a time between other work, then puts their
+   * entries in front of the newer ones, with the clears and updates the newer segments hold for them.
+   */
+  private async decodeOlder(older: OlderSegments, bg: { sliceRecords: number; startAfter: Promise<unknown> | null }): Promise<void> {
+    // Not one record before open() has returned and the first page has been asked for.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await bg.startAfter?.catch(() => undefined);
+    const { sliceRecords } = bg;
+    let entries: StoreEntry[] = [];
+    for (let i = 0; i < older.numbers.length; i++) {
+      const n = older.numbers[i] as number;
+      const buf = older.buffers[i] as Buffer;
+      let pos = 0;
+      let records = 0;
+      while (pos < buf.length) {
+        if (this.closed) return;
+        const c = readCaptureEntry(buf, pos, this.interner, false, n);
+        if (c !== null) {
+          entries.push(c);
+          pos = captureEnd;
+        } else {
+          const r = readRecord(buf, pos, this.interner, false, n);
+          if (!r.ok) {
+            // Counting framed every record of these segments already: only damage in memory gets
+            // here. The rest of the segment is left out (counts are redone from what was decoded).
+            this.repairs.push({ segment: n, file: segName(n, 'idx'), droppedBytes: buf.length - pos, reason: `${r.reason === 'corrupt' ? r.message : 'cut short'} (while loading in the background; not repaired)` });
+            break;
+          }
+          const rec = r.record;
+          if (rec.kind === RecordKind.Update) {
+            const entry = findIn(entries, rec.seq);
+            if (entry) this.applyUpdate(entry, rec.update, n, pos);
+          } else if (rec.kind === RecordKind.Clear) {
+            entries = clearIn(entries, rec.uptoSeq, rec.catcherId);
+          }
+          pos = r.next;
+        }
+        if (++records % sliceRecords === 0) {
+          releaseDecodeCaches();
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+      }
+      releaseDecodeCaches();
+      older.buffers[i] = Buffer.alloc(0);
+    }
+    for (const c of this.newerClears) entries = clearIn(entries, c.uptoSeq, c.catcherId);
+    for (const u of this.newerUpdates) {
+      const entry = findIn(entries, u.seq);
+      if (entry) this.applyUpdate(entry, u.update, u.segment, u.offset);
+    }
+    // Clears wait for this, so the newer entries are still all there: older ones go in front.
+    this.entries = entries.concat(this.entries);
+    this.perCatcher.clear();
+    for (const e of this.entries) this.perCatcher.set(e.catcherId, (this.perCatcher.get(e.catcherId) ?? 0) + 1);
+    this.older = null;
+    this.olderPerCatcher = null;
+    this.newerClears = [];
+    this.newerUpdates = [];
+    this.searchCache = null;
   }
 
   /**
@@ -442,6 +597,7 @@ export class CaptureStore {
    * with the damaged records found (normally none); stops early when the store closes.
    */
   async verifyInBackground(): Promise<RepairNote[]> {
+    await this.olderLoaded;
     const found: RepairNote[] = [];
     const ranges = this.unverified;
     this.unverified = [];
@@ -473,19 +629,15 @@ export class CaptureStore {
 
   // ---------- index helpers ----------
 
-  /** Binary search by seq. */
+  /** Binary search by seq among the decoded entries (see lookup while older segments load). */
   find(seq: number): StoreEntry | undefined {
-    const a = this.entries;
-    let lo = 0;
-    let hi = a.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const e = a[mid] as StoreEntry;
-      if (e.seq === seq) return e;
-      if (e.seq < seq) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return undefined;
+    return findIn(this.entries, seq);
+  }
+
+  /** The entry of `seq`, once the segment that holds it is decoded. */
+  async lookup(seq: number): Promise<StoreEntry | undefined> {
+    if (this.older && seq <= this.older.lastSeq) await this.olderLoaded;
+    return this.find(seq);
   }
 
   private applyUpdate(entry: StoreEntry, update: CaptureUpdate, segment: number, offset: number): void {
@@ -500,7 +652,7 @@ export class CaptureStore {
 
   private applyClear(uptoSeq: number, catcherId: string | null): number {
     const before = this.entries.length;
-    this.entries = this.entries.filter((e) => e.seq > uptoSeq || (catcherId !== null && e.catcherId !== catcherId));
+    this.entries = clearIn(this.entries, uptoSeq, catcherId);
     // Clears are rare: recount rather than track which entries went.
     this.perCatcher.clear();
     for (const e of this.entries) this.perCatcher.set(e.catcherId, (this.perCatcher.get(e.catcherId) ?? 0) + 1);
@@ -543,10 +695,13 @@ export class CaptureStore {
   update(seq: number, update: CaptureUpdate): Promise<StoreEntry | null> {
     const refused = this.refusal();
     if (refused) return Promise.reject(refused);
-    return new Promise<StoreEntry | null>((resolve, reject) => {
-      this.pending.push({ kind: 'update', seq, update, done: (err, entry) => (err ? reject(err) : resolve(entry)) });
-      this.queueFlush();
-    });
+    const queue = (): Promise<StoreEntry | null> =>
+      new Promise<StoreEntry | null>((resolve, reject) => {
+        this.pending.push({ kind: 'update', seq, update, done: (err, entry) => (err ? reject(err) : resolve(entry)) });
+        this.queueFlush();
+      });
+    // An update of an entry still being decoded waits for it (its record goes in after it anyway).
+    return this.older && seq <= this.older.lastSeq ? this.olderLoaded.then(queue) : queue();
   }
 
   private queueFlush(): void {
@@ -699,7 +854,7 @@ export class CaptureStore {
       if (failure === null && prevOk) {
         // What arrived during this commit starts its own write now, before this batch's callers
         // run (answering them takes the main thread a while; the disk can work meanwhile).
-        if (this.pending.length > 0 && this.rollback === null && this.inflight < MAX_INFLIGHT && !this.rollDue()) {
+        if (this.pending.length > 0 && this.rollback === null && this.inflight < MAX_INFLIGHT && !this.rollDue() && !this.clearing) {
           const next = this.pending;
           this.pending = [];
           this.startBatch(next);
@@ -830,18 +985,29 @@ export class CaptureStore {
   /** Removes the captures of one catcher (or all); returns how many. */
   clear(catcherId: string | null): Promise<number> {
     const run = async (): Promise<number> => {
-      await this.tail;
-      if (this.rollback) await this.undoFailed();
-      // The clear record is synced: every index record before it must be written by then.
-      await this.idxWrites;
-      const uptoSeq = this.nextSeq - 1;
-      const seg = this.current;
-      const rec = encodeClear(uptoSeq, catcherId);
-      await this.commit(seg, [], [rec]);
-      seg.idxSize += rec.length;
-      const removed = this.applyClear(uptoSeq, catcherId);
-      if (this.entries.length === 0) await this.reclaim();
-      return removed;
+      await this.olderLoaded;
+      // No batch may be in flight or start while the record is written: a batch started when the
+      // one awaited here completes (captures that arrived meanwhile) took the index bytes the
+      // clear record was being written to, or wrote zeroed space ahead over it.
+      this.clearing = true;
+      try {
+        while (this.inflight > 0) await this.tail;
+        if (this.rollback) await this.undoFailed();
+        // The clear record is synced: every index record before it must be written by then.
+        await this.idxWrites;
+        const uptoSeq = this.nextSeq - 1;
+        const seg = this.current;
+        const rec = encodeClear(uptoSeq, catcherId);
+        await this.commit(seg, [], [rec]);
+        seg.idxSize += rec.length;
+        const removed = this.applyClear(uptoSeq, catcherId);
+        if (this.entries.length === 0) await this.reclaim();
+        return removed;
+      } finally {
+        this.clearing = false;
+        // Captures that arrived meanwhile were left waiting for this.
+        if (this.pending.length > 0) this.queueFlush();
+      }
     };
     const p = this.chain.then(run);
     this.chain = p.then(
@@ -881,7 +1047,7 @@ export class CaptureStore {
   }
 
   async get(seq: number): Promise<StoredCapture | null> {
-    const entry = this.find(seq);
+    const entry = await this.lookup(seq);
     if (!entry) return null;
     const fd = await this.fdFor(entry.segment, 'body');
     const detail = decodeDetail(await readAt(fd, entry.blobOffset, entry.detailLength));
@@ -905,7 +1071,7 @@ export class CaptureStore {
 
   /** A range of the stored body; the whole body is checked against its checksum. */
   async readBody(seq: number, offset = 0, length = Number.MAX_SAFE_INTEGER): Promise<Buffer | null> {
-    const entry = this.find(seq);
+    const entry = await this.lookup(seq);
     if (!entry) return null;
     const fd = await this.fdFor(entry.segment, 'body');
     const start = Math.min(offset, entry.bodySize);
@@ -924,6 +1090,11 @@ export class CaptureStore {
 
   /** Entries matching the filter, oldest first; `total` counts all matches before paging. */
   async list(q: ListQuery): Promise<{ items: StoreEntry[]; total: number }> {
+    if (this.older) {
+      const page = this.newestPage(q);
+      if (page) return page;
+      await this.olderLoaded;
+    }
     const methods = q.methods && q.methods.length ? new Set(q.methods.map((m) => m.toUpperCase())) : null;
     // Unfiltered (the list as first shown, and every "load older" page): page the index itself
     // rather than copying a million entries per call.
@@ -945,6 +1116,19 @@ export class CaptureStore {
     const end = q.beforeSeq !== undefined ? firstAbove(matches, Math.ceil(q.beforeSeq) - 1) : matches.length;
     const items = end <= start ? [] : q.newest ? matches.slice(Math.max(start, end - q.limit), end) : matches.slice(start, Math.min(end, start + q.limit));
     return { items, total: matches.length };
+  }
+
+  /**
+   * While older segments load: the newest page (of all captures or one catcher's, the list as
+   * first shown) when the decoded newer entries fill it; null when it needs older ones.
+   */
+  private newestPage(q: ListQuery): { items: StoreEntry[]; total: number } | null {
+    if (!q.newest || q.afterSeq !== undefined || q.methods?.length || q.text?.trim()) return null;
+    const matches = q.catcherId === undefined ? this.entries : this.entries.filter((e) => e.catcherId === q.catcherId);
+    const end = q.beforeSeq !== undefined ? firstAbove(matches, Math.ceil(q.beforeSeq) - 1) : matches.length;
+    if (end < q.limit) return null;
+    const olderMatches = q.catcherId === undefined ? (this.older?.count ?? 0) : (this.olderPerCatcher?.get(q.catcherId) ?? 0);
+    return { items: matches.slice(end - q.limit, end), total: matches.length + olderMatches };
   }
 
   /** Case-insensitive substring over method, url, headers and body; bodies read in long runs. */
@@ -1008,8 +1192,9 @@ export class CaptureStore {
     return candidates.filter((e) => known.matches.has(e.seq));
   }
 
-  /** Every entry, oldest first (for export). */
+  /** Every entry, oldest first (for export; a store opened with `background` must be loaded). */
   all(): readonly StoreEntry[] {
+    if (this.older) throw new Error('capture store is still loading (await whenLoaded())');
     return this.entries;
   }
 
@@ -1017,6 +1202,8 @@ export class CaptureStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // The background decode stops at its next slice.
+    await this.olderLoaded.catch(() => undefined);
     this.queueFlush();
     await this.drain();
     // Give the zeroed space ahead back so the files end where the data ends.
@@ -1028,6 +1215,25 @@ export class CaptureStore {
     this.readFds.clear();
     if (this.lockFile) fs.rmSync(this.lockFile, { force: true });
   }
+}
+
+/** Binary search by seq (entries in seq order). */
+function findIn(entries: readonly StoreEntry[], seq: number): StoreEntry | undefined {
+  let lo = 0;
+  let hi = entries.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const e = entries[mid] as StoreEntry;
+    if (e.seq === seq) return e;
+    if (e.seq < seq) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}
+
+/** The entries a clear record leaves. */
+function clearIn(entries: StoreEntry[], uptoSeq: number, catcherId: string | null): StoreEntry[] {
+  return entries.filter((e) => e.seq > uptoSeq || (catcherId !== null && e.catcherId !== catcherId));
 }
 
 /** The index of the first entry whose seq is above `seq` (entries in seq order); length if none. */

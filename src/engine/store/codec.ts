@@ -304,42 +304,115 @@ export function readRecord(buf: Buffer, pos: number, interner?: Interner, verify
   }
 }
 
+/** An index entry as decoded, with the store's two bookkeeping fields (see decodeCapture). */
+export type DecodedCapture = IndexedCapture & { segment: number; updates: number[] | null };
+
+function decodeCapture(buf: Buffer, p: number, end: number, interner: Interner | undefined, segment: number): DecodedCapture {
+  if (p + CAPTURE_FIXED > end) throw new RangeError('capture record too short');
+  const catcherId = readStr(buf, p + CAPTURE_FIXED, end, slots.catcher, interner);
+  const method = readStr(buf, strEnd, end, slots.method, interner);
+  const url = readStr(buf, strEnd, end, null, undefined);
+  const contentType = readStr(buf, strEnd, end, slots.type, interner);
+  const signatureStatus = readStr(buf, strEnd, end, slots.sig, interner);
+  const duplicateOf = readStr(buf, strEnd, end, null, undefined);
+  return {
+    seq: buf.readDoubleLE(p + 1),
+    receivedAtMs: buf.readDoubleLE(p + 9),
+    blobOffset: buf.readDoubleLE(p + 17),
+    detailLength: buf.readUInt32LE(p + 25),
+    bodySize: buf.readUInt32LE(p + 29),
+    blobCrc: buf.readUInt32LE(p + 33),
+    responseStatus: buf.readUInt16LE(p + 37),
+    bodyTruncated: buf[p + 39] === 1,
+    catcherId: catcherId ?? '',
+    method: method ?? '',
+    url: url ?? '',
+    contentType,
+    signatureStatus,
+    duplicateOf,
+    // Created with the store's two bookkeeping fields so the object never changes shape.
+    segment,
+    updates: null,
+  };
+}
+
+/** Where the record read by the last successful readCaptureEntry ends. */
+export let captureEnd = 0;
+
+/**
+ * Opening's fast path (nearly every record is a capture): the capture record at `pos` decoded
+ * straight into its entry, its end in `captureEnd`; null when the record there is anything else,
+ * damaged or incomplete (readRecord then says which). readRecord's two wrapper objects per record
+ * were two million short-lived allocations when opening a million captures.
+ */
+export function readCaptureEntry(buf: Buffer, pos: number, interner: Interner, verify: boolean, segment: number): DecodedCapture | null {
+  const end = frameAt(buf, pos, verify);
+  if (typeof end !== 'number' || buf[pos + RECORD_HEADER] !== RecordKind.Capture) return null;
+  try {
+    const entry = decodeCapture(buf, pos + RECORD_HEADER, end, interner, segment);
+    captureEnd = end;
+    return entry;
+  } catch {
+    return null;
+  }
+}
+
+/** What counting a record needs (see OlderSegments.add); one object reused for every record. */
+export interface CaptureFacts {
+  kind: number;
+  /** Where the record ends. */
+  next: number;
+  /** A capture's seq, or a marker's next seq. */
+  seq: number;
+  /** Where a capture's blob ends in its body file. */
+  blobEnd: number;
+  catcherId: string;
+  uptoSeq: number;
+  clearCatcherId: string | null;
+}
+
+/**
+ * The few facts of the record at `pos` that counting needs, into `out`, without building an
+ * entry; false when the record is damaged, incomplete or unknown.
+ */
+export function captureFacts(buf: Buffer, pos: number, verify: boolean, out: CaptureFacts): boolean {
+  const end = frameAt(buf, pos, verify);
+  if (typeof end !== 'number') return false;
+  const p = pos + RECORD_HEADER;
+  out.kind = buf[p] as number;
+  out.next = end;
+  try {
+    switch (out.kind) {
+      case RecordKind.Capture:
+        if (p + CAPTURE_FIXED > end) return false;
+        out.seq = buf.readDoubleLE(p + 1);
+        out.blobEnd = buf.readDoubleLE(p + 17) + buf.readUInt32LE(p + 25) + buf.readUInt32LE(p + 29);
+        out.catcherId = readStr(buf, p + CAPTURE_FIXED, end, slots.catcher, undefined) ?? '';
+        return true;
+      case RecordKind.Clear:
+        out.uptoSeq = buf.readDoubleLE(p + 1);
+        out.clearCatcherId = readStr(buf, p + 9, end, null, undefined);
+        return true;
+      case RecordKind.Marker:
+        out.seq = buf.readDoubleLE(p + 1);
+        return true;
+      case RecordKind.Update:
+        return true;
+      default:
+        return false;
+    }
+  } catch {
+    return false;
+  }
+}
+
 function decodePayload(buf: Buffer, p: number, end: number, interner: Interner | undefined, segment: number): StoreRecord {
   const kind = buf[p];
   switch (kind) {
     case RecordKind.Marker:
       return { kind: RecordKind.Marker, nextSeq: buf.readDoubleLE(p + 1) };
-    case RecordKind.Capture: {
-      if (p + CAPTURE_FIXED > end) throw new RangeError('capture record too short');
-      const catcherId = readStr(buf, p + CAPTURE_FIXED, end, slots.catcher, interner);
-      const method = readStr(buf, strEnd, end, slots.method, interner);
-      const url = readStr(buf, strEnd, end, null, undefined);
-      const contentType = readStr(buf, strEnd, end, slots.type, interner);
-      const signatureStatus = readStr(buf, strEnd, end, slots.sig, interner);
-      const duplicateOf = readStr(buf, strEnd, end, null, undefined);
-      return {
-        kind: RecordKind.Capture,
-        capture: {
-          seq: buf.readDoubleLE(p + 1),
-          receivedAtMs: buf.readDoubleLE(p + 9),
-          blobOffset: buf.readDoubleLE(p + 17),
-          detailLength: buf.readUInt32LE(p + 25),
-          bodySize: buf.readUInt32LE(p + 29),
-          blobCrc: buf.readUInt32LE(p + 33),
-          responseStatus: buf.readUInt16LE(p + 37),
-          bodyTruncated: buf[p + 39] === 1,
-          catcherId: catcherId ?? '',
-          method: method ?? '',
-          url: url ?? '',
-          contentType,
-          signatureStatus,
-          duplicateOf,
-          // Created with the store's two bookkeeping fields so the object never changes shape.
-          segment,
-          updates: null,
-        } as IndexedCapture,
-      };
-    }
+    case RecordKind.Capture:
+      return { kind: RecordKind.Capture, capture: decodeCapture(buf, p, end, interner, segment) };
     case RecordKind.Update:
       return {
         kind: RecordKind.Update,

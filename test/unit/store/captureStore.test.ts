@@ -321,6 +321,27 @@ describe('CaptureStore', () => {
     await third.close();
   });
 
+  it('keeps clears made while captures keep arriving (their records are not overwritten by batches)', async () => {
+    const dir = tmp();
+    const store = await CaptureStore.open(dir);
+    const writes: Array<Promise<unknown>> = [];
+    const clears: Array<Promise<number>> = [];
+    // Appends every loop turn, so batches are in flight and others wait whenever a clear comes.
+    for (let wave = 0; wave < 240; wave++) {
+      for (let k = 0; k < 3; k++) writes.push(store.append(input(wave * 3 + k, undefined, ['a', 'b', 'c'][(wave + k) % 3])));
+      if (wave % 20 === 10) clears.push(store.clear(['a', 'b', 'c'][(wave / 20) % 3 | 0] as string));
+      if (wave % 7 === 3) writes.push(store.update(wave, { responseStatus: 202 }));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all([...writes, ...clears]);
+    const kept = store.all().map((e) => `${e.seq}:${e.catcherId}:${e.responseStatus}`);
+    await store.close();
+    const again = await CaptureStore.open(dir);
+    expect(again.repairs).toEqual([]);
+    expect(again.all().map((e) => `${e.seq}:${e.catcherId}:${e.responseStatus}`)).toEqual(kept);
+    await again.close();
+  });
+
   it('filters by catcher, method and text over url, headers and body, with paging', async () => {
     const store = await CaptureStore.open(tmp(), { segmentBodyBytes: 4096 });
     for (let i = 0; i < 100; i++) {
