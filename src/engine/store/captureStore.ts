@@ -315,6 +315,8 @@ export class CaptureStore {
       .sort((a, b) => a - b);
     const older = this.countOlder(numbers);
     this.older = older;
+    const split = older?.split ?? null;
+    if (split) this.loadSegment(split.segment, split);
     for (const n of older ? numbers.slice(older.numbers.length) : numbers) this.loadSegment(n);
     if (older) {
       for (const c of this.newerClears) older.clear(c);
@@ -336,18 +338,19 @@ export class CaptureStore {
     }
   }
 
-  private loadSegment(n: number): void {
+  /** Decodes segment `n` into the index (with `from`: only its records from there; see countOlder). */
+  private loadSegment(n: number, from?: { buf: Buffer; splitAt: number; blobEnd: number }): void {
     const idxPath = path.join(this.dir, segName(n, 'idx'));
     const bodyPath = path.join(this.dir, segName(n, 'body'));
-    const buf = fs.readFileSync(idxPath);
+    const buf = from?.buf ?? fs.readFileSync(idxPath);
     let bodySize: number;
     try {
       bodySize = fs.statSync(bodyPath).size;
     } catch {
       bodySize = 0;
     }
-    let pos = 0;
-    let blobEnd = 0;
+    let pos = from?.splitAt ?? 0;
+    let blobEnd = from?.blobEnd ?? 0;
     let problem: string | null = null;
     const verifyFrom = Math.max(0, buf.length - this.opts.verifyTailBytes);
     if (verifyFrom > 0) this.unverified.push({ segment: n, end: verifyFrom });
@@ -430,20 +433,24 @@ export class CaptureStore {
    */
   private countOlder(numbers: number[]): OlderSegments | null {
     const bg = this.opts.background;
-    if (!bg || numbers.length < 2) return null;
+    if (!bg || numbers.length === 0) return null;
     const sizes = numbers.map((n) => fs.statSync(path.join(this.dir, segName(n, 'idx'))).size);
+    // The newest segments that hold about tailBytes: the oldest of them may be split at a record.
     let first = numbers.length - 1;
     let tail = sizes[first] as number;
     while (first > 0 && tail < bg.tailBytes) tail += sizes[--first] as number;
-    let olderBytes = 0;
+    const splitAt = Math.max(0, tail - bg.tailBytes);
+    let olderBytes = splitAt;
     for (let i = 0; i < first; i++) olderBytes += sizes[i] as number;
-    if (first === 0 || olderBytes < bg.minOlderBytes) return null;
+    if (olderBytes < bg.minOlderBytes || olderBytes === 0) return null;
     const older = new OlderSegments();
     try {
-      for (const n of numbers.slice(0, first)) {
+      for (let i = 0; i <= first; i++) {
+        if (i === first && splitAt === 0) break;
+        const n = numbers[i] as number;
         const buf = fs.readFileSync(path.join(this.dir, segName(n, 'idx')));
         const bodySize = fs.statSync(path.join(this.dir, segName(n, 'body'))).size;
-        if (!older.add(n, buf, bodySize, this.opts.verifyTailBytes)) return null;
+        if (!older.add(n, buf, bodySize, this.opts.verifyTailBytes, i === first ? splitAt : undefined)) return null;
       }
     } catch {
       return null;
@@ -466,9 +473,10 @@ export class CaptureStore {
     for (let i = 0; i < older.numbers.length; i++) {
       const n = older.numbers[i] as number;
       const buf = older.buffers[i] as Buffer;
+      const end = older.ends[i] as number;
       let pos = 0;
       let records = 0;
-      while (pos < buf.length) {
+      while (pos < end) {
         if (this.closed) return;
         const c = readCaptureEntry(buf, pos, this.interner, false, n);
         if (c !== null) {

@@ -18,9 +18,15 @@ export interface ClearFacts {
 
 /** The older segments as counted while opening, before they are decoded. */
 export class OlderSegments {
-  /** Segment numbers, oldest first, and their index files' bytes (decoded later). */
+  /** Segment numbers, oldest first, their index files' bytes and where their counted part ends. */
   readonly numbers: number[] = [];
   readonly buffers: Buffer[] = [];
+  readonly ends: number[] = [];
+  /**
+   * When the newest counted segment was counted only up to a record (`upTo`), the opening decodes
+   * the rest of it from `splitAt`, knowing where the counted part's blobs end (`blobEnd`).
+   */
+  split: { segment: number; buf: Buffer; splitAt: number; blobEnd: number } | null = null;
   /** Seq and catcher of every capture counted, in record order (clears applied by `clear`). */
   private seqs: number[] = [];
   private catchers: string[] = [];
@@ -62,15 +68,17 @@ export class OlderSegments {
   }
 
   /**
-   * Counts one segment (call oldest first). False when it is not clean and sealed (see above):
-   * the caller then decodes everything as before.
+   * Counts one segment (call oldest first), or with `upTo` the records of the newest one that start
+   * before that offset. False when it is not clean and sealed (see above): the caller then decodes
+   * everything as before.
    */
-  add(segment: number, buf: Buffer, bodySize: number, verifyTailBytes: number): boolean {
+  add(segment: number, buf: Buffer, bodySize: number, verifyTailBytes: number, upTo?: number): boolean {
     const verifyFrom = Math.max(0, buf.length - verifyTailBytes);
+    const stop = upTo ?? buf.length;
     let pos = 0;
     let blobEnd = 0;
     const facts: CaptureFacts = { kind: 0, next: 0, seq: 0, blobEnd: 0, catcherId: '', uptoSeq: 0, clearCatcherId: null };
-    while (pos < buf.length) {
+    while (pos < stop) {
       if (!captureFacts(buf, pos, pos >= verifyFrom, facts)) return false;
       if (facts.kind === RecordKind.Capture) {
         if (facts.blobEnd > bodySize) return false;
@@ -87,10 +95,16 @@ export class OlderSegments {
       }
       pos = facts.next;
     }
-    // Bytes after the last blob would be captures to recover from the body file: not sealed.
-    if (bodySize !== blobEnd) return false;
     this.numbers.push(segment);
     this.buffers.push(buf);
+    this.ends.push(pos);
+    if (upTo !== undefined) {
+      // The rest is decoded while opening, which also checks and repairs the segment's end.
+      this.split = { segment, buf, splitAt: pos, blobEnd };
+      return true;
+    }
+    // Bytes after the last blob would be captures to recover from the body file: not sealed.
+    if (bodySize !== blobEnd) return false;
     if (verifyFrom > 0) this.unverified.push({ segment, end: verifyFrom });
     return true;
   }
