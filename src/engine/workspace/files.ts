@@ -45,12 +45,15 @@ export async function readJsonTree(dir: string): Promise<FileEntry[]> {
   return out;
 }
 
-/** Writes via a temp file and rename, so a watcher or git never sees half a file. */
-export async function writeFileAtomic(file: string, text: string | Buffer): Promise<void> {
+/**
+ * Writes via a temp file and rename, so a watcher or git never sees half a file. Pieces of a
+ * Buffer are written in order without joining them first.
+ */
+export async function writeFileAtomic(file: string, text: string | Buffer | readonly Buffer[]): Promise<void> {
   const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(tmp, text, 'utf8');
+    await writeFile(tmp, typeof text === 'string' || Buffer.isBuffer(text) ? text : (text as readonly Buffer[]), 'utf8');
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => undefined);

@@ -158,6 +158,21 @@ function lineOf(entry: HistoryEntry, pack: string | null, offset: number): strin
   return pack === null ? json : `${json.slice(0, -1)},"bodyPack":"${pack}","bodyOffset":${String(offset)}}`;
 }
 
+/** How many of `items`, from the first, have their lines one after another in the index file. */
+function fileRun(items: readonly Stored[]): number {
+  let n = 0;
+  while (n < items.length) {
+    const s = items[n] as Stored;
+    if (s.at < 0) break;
+    if (n > 0) {
+      const prev = items[n - 1] as Stored;
+      if (s.at !== prev.at + prev.lineBytes) break;
+    }
+    n++;
+  }
+  return n;
+}
+
 const EMPTY = Buffer.alloc(0);
 const LINE_CHUNK = 256 * 1024;
 
@@ -587,12 +602,32 @@ export class HistoryStore {
   private async rewrite(items: Stored[] = this.items): Promise<void> {
     const old = items.some((s) => s.at >= 0) ? await readFile(this.indexFile).catch(() => null) : null;
     const parts: Buffer[] = [];
-    for (const s of items) parts.push((old && s.at >= 0 ? lineIn(old, s) : null) ?? Buffer.from(`${lineOf(s.entry, s.pack, s.offset)}\n`));
-    await writeFileAtomic(this.indexFile, Buffer.concat(parts));
+    /** The new length of each item's line. */
+    const sizes: number[] = [];
+    // Evictions take the oldest entries, so the lines kept are mostly one run, in order, at the
+    // end of the file: that run is copied as one slice once its first and last lines check out
+    // (checking and copying ~9,500 lines one by one cost ~20 µs per send at the entry cap).
+    let i = old ? fileRun(items) : 0;
+    if (i > 0) {
+      const first = items[0] as Stored;
+      const last = items[i - 1] as Stored;
+      if (old && lineIn(old, first) && lineIn(old, last)) {
+        parts.push(old.subarray(first.at, last.at + last.lineBytes));
+        for (let k = 0; k < i; k++) sizes.push((items[k] as Stored).lineBytes);
+      } else i = 0;
+    }
+    for (; i < items.length; i++) {
+      const s = items[i] as Stored;
+      const line = (old && s.at >= 0 ? lineIn(old, s) : null) ?? Buffer.from(`${lineOf(s.entry, s.pack, s.offset)}\n`);
+      parts.push(line);
+      sizes.push(line.length);
+    }
+    // Written piece by piece: joining them copied the whole index (~5 MB at the entry cap) again.
+    await writeFileAtomic(this.indexFile, parts);
     let at = 0;
     let live: Set<Stored> | null = null;
     items.forEach((s, i) => {
-      const n = (parts[i] as Buffer).length;
+      const n = sizes[i] as number;
       if (n !== s.lineBytes) {
         // Re-serialised to another length (a line that was not as expected): keep the totals right
         // for entries still kept (rare, so the set is built only then).
