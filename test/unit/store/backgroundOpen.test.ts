@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CaptureStore, type AppendInput, type StoreEntry } from '../../../src/engine/store/captureStore';
+import { CaptureStore, type AppendInput, type ListQuery, type StoreEntry } from '../../../src/engine/store/captureStore';
 
 // Opening with `background` decodes the newest segments first and the older ones after. The oracle
 // is the store opened the usual way (everything decoded before open returns): counts, pages and
@@ -102,14 +102,16 @@ describe('opening with older segments decoded in the background', () => {
       const usual = await CaptureStore.open(dir, layout);
       const all = usual.all().map(view);
       const counts = CATCHERS.map((c) => usual.countFor(c));
-      const pages = await Promise.all([
-        usual.list({ newest: true, limit: 3 }),
-        usual.list({ newest: true, limit: 50 }),
-        usual.list({ newest: true, limit: 5, catcherId: 'b' }),
-        usual.list({ newest: true, limit: 4, beforeSeq: all.at(-3)!.seq }),
-        usual.list({ limit: 10 }),
-        usual.list({ newest: true, limit: 10, methods: ['POST'] }),
-      ]);
+      // Pages that fit in the newest decoded part, and pages that need older entries.
+      const queries: ListQuery[] = [
+        { newest: true, limit: 3 },
+        { newest: true, limit: 50 },
+        { newest: true, limit: 5, catcherId: 'b' },
+        { newest: true, limit: 4, beforeSeq: all.at(-3)!.seq },
+        { limit: 10 },
+        { newest: true, limit: 10, methods: ['POST'] },
+      ];
+      const pages = await Promise.all(queries.map((q) => usual.list(q)));
       await usual.close();
 
       const { options, go } = background(layout);
@@ -119,14 +121,7 @@ describe('opening with older segments decoded in the background', () => {
       // ...yet totals and pages (those that fit in the newest segment, and those that must wait) agree.
       expect(bg.count).toBe(all.length);
       expect(CATCHERS.map((c) => bg.countFor(c))).toEqual(counts);
-      const asked = Promise.all([
-        bg.list({ newest: true, limit: 3 }),
-        bg.list({ newest: true, limit: 50 }),
-        bg.list({ newest: true, limit: 5, catcherId: 'b' }),
-        bg.list({ newest: true, limit: 4, beforeSeq: all.at(-3)!.seq }),
-        bg.list({ limit: 10 }),
-        bg.list({ newest: true, limit: 10, methods: ['POST'] }),
-      ]);
+      const asked = Promise.all(queries.map((q) => bg.list(q)));
       // The newest page is answered before anything older is decoded.
       const served = await Promise.race([bg.list({ newest: true, limit: 3 }).then(() => 'served'), new Promise((r) => setTimeout(() => r('waiting'), 300))]);
       expect(served).toBe('served');
