@@ -16,6 +16,7 @@ import {
   encodeUpdate,
   MAX_RECORD,
   RECORD_HEADER,
+  segName,
   readCaptureEntry,
   captureEnd,
   readRecord,
@@ -25,7 +26,8 @@ import {
   type IndexedCapture,
 } from './codec';
 import { BatchBuffer, ChunkPool } from './batchBuffer';
-import { OlderSegments, type ClearFacts } from './olderSegments';
+import { clearIn, findIn, firstAbove } from './entryIndex';
+import { countOlderSegments, decodeOlderSegments, type ClearFacts, type OlderSegments } from './olderSegments';
 import { closeFile, datasync, openFile, readAt, truncateFd, writeAll, writeAllSync } from './fileIo';
 
 // Append-only capture store: segments of (.idx, .body) files, group commit (one writev per file and
@@ -215,7 +217,6 @@ function settle(batch: Pending[], err: unknown): void {
   }
 }
 
-const segName = (n: number, ext: 'idx' | 'body'): string => `${String(n).padStart(6, '0')}.${ext}`;
 
 export class CaptureStore {
   /** Sorted by seq (appends are assigned seq in arrival order and committed in that order). */
@@ -427,37 +428,10 @@ export class CaptureStore {
     if (bodySize > blobEnd) fs.truncateSync(bodyPath, blobEnd);
   }
 
-  /**
-   * With `background`: counts the segments before the newest ~tailBytes of index, or null to decode
-   * everything now (a small store, a single segment, or an older segment that is not clean).
-   */
+  /** See countOlderSegments. */
   private countOlder(numbers: number[]): OlderSegments | null {
     const bg = this.opts.background;
-    if (!bg || numbers.length === 0) return null;
-    const sizes = numbers.map((n) => fs.statSync(path.join(this.dir, segName(n, 'idx'))).size);
-    // The newest segments that hold about tailBytes: the oldest of them may be split at a record.
-    let first = numbers.length - 1;
-    let tail = sizes[first] as number;
-    while (first > 0 && tail < bg.tailBytes) tail += sizes[--first] as number;
-    const splitAt = Math.max(0, tail - bg.tailBytes);
-    let olderBytes = splitAt;
-    for (let i = 0; i < first; i++) olderBytes += sizes[i] as number;
-    if (olderBytes < bg.minOlderBytes || olderBytes === 0) return null;
-    const older = new OlderSegments();
-    try {
-      for (let i = 0; i <= first; i++) {
-        if (i === first && splitAt === 0) break;
-        const n = numbers[i] as number;
-        const buf = fs.readFileSync(path.join(this.dir, segName(n, 'idx')));
-        const bodySize = fs.statSync(path.join(this.dir, segName(n, 'body'))).size;
-        if (!older.add(n, buf, bodySize, this.opts.verifyTailBytes, i === first ? splitAt : undefined)) return null;
-      }
-    } catch {
-      return null;
-    } finally {
-      releaseDecodeCaches();
-    }
-    return older;
+    return bg ? countOlderSegments(this.dir, numbers, bg, this.opts.verifyTailBytes) : null;
   }
 
   /**
@@ -468,45 +442,15 @@ export class CaptureStore {
     // Not one record before open() has returned and the first page has been asked for.
     await new Promise<void>((resolve) => setImmediate(resolve));
     await bg.startAfter?.catch(() => undefined);
-    const { sliceRecords } = bg;
-    let entries: StoreEntry[] = [];
-    for (let i = 0; i < older.numbers.length; i++) {
-      const n = older.numbers[i] as number;
-      const buf = older.buffers[i] as Buffer;
-      const end = older.ends[i] as number;
-      let pos = 0;
-      let records = 0;
-      while (pos < end) {
-        if (this.closed) return;
-        const c = readCaptureEntry(buf, pos, this.interner, false, n);
-        if (c !== null) {
-          entries.push(c);
-          pos = captureEnd;
-        } else {
-          const r = readRecord(buf, pos, this.interner, false, n);
-          if (!r.ok) {
-            // Counting framed every record of these segments already: only damage in memory gets
-            // here. The rest of the segment is left out (counts are redone from what was decoded).
-            this.repairs.push({ segment: n, file: segName(n, 'idx'), droppedBytes: buf.length - pos, reason: `${r.reason === 'corrupt' ? r.message : 'cut short'} (while loading in the background; not repaired)` });
-            break;
-          }
-          const rec = r.record;
-          if (rec.kind === RecordKind.Update) {
-            const entry = findIn(entries, rec.seq);
-            if (entry) this.applyUpdate(entry, rec.update, n, pos);
-          } else if (rec.kind === RecordKind.Clear) {
-            entries = clearIn(entries, rec.uptoSeq, rec.catcherId);
-          }
-          pos = r.next;
-        }
-        if (++records % sliceRecords === 0) {
-          releaseDecodeCaches();
-          await new Promise<void>((resolve) => setImmediate(resolve));
-        }
-      }
-      releaseDecodeCaches();
-      older.buffers[i] = Buffer.alloc(0);
-    }
+    const decoded = await decodeOlderSegments(older, {
+      interner: this.interner,
+      sliceRecords: bg.sliceRecords,
+      closed: () => this.closed,
+      applyUpdate: (entry, update, segment, offset) => this.applyUpdate(entry, update, segment, offset),
+      damaged: (note) => this.repairs.push(note),
+    });
+    if (decoded === null) return;
+    let entries = decoded;
     for (const c of this.newerClears) entries = clearIn(entries, c.uptoSeq, c.catcherId);
     for (const u of this.newerUpdates) {
       const entry = findIn(entries, u.seq);
@@ -1233,33 +1177,3 @@ export class CaptureStore {
   }
 }
 
-/** Binary search by seq (entries in seq order). */
-function findIn(entries: readonly StoreEntry[], seq: number): StoreEntry | undefined {
-  let lo = 0;
-  let hi = entries.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const e = entries[mid] as StoreEntry;
-    if (e.seq === seq) return e;
-    if (e.seq < seq) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return undefined;
-}
-
-/** The entries a clear record leaves. */
-function clearIn(entries: StoreEntry[], uptoSeq: number, catcherId: string | null): StoreEntry[] {
-  return entries.filter((e) => e.seq > uptoSeq || (catcherId !== null && e.catcherId !== catcherId));
-}
-
-/** The index of the first entry whose seq is above `seq` (entries in seq order); length if none. */
-function firstAbove(entries: readonly StoreEntry[], seq: number): number {
-  let lo = 0;
-  let hi = entries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((entries[mid] as StoreEntry).seq > seq) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}

@@ -18,6 +18,9 @@ import type { CaptureAnnotations } from '../../shared/model/webhookTools';
 // past the last indexed one (stores written before this layout have bare blobs, never re-read so).
 
 export const RECORD_HEADER = 8;
+
+/** A segment's file name: `000001.idx`, `000001.body`. */
+export const segName = (n: number, ext: 'idx' | 'body'): string => `${String(n).padStart(6, '0')}.${ext}`;
 /** Far above any real record (URL ≤ a few hundred KiB); a larger length means garbage. */
 export const MAX_RECORD = 16 * 1024 * 1024;
 

@@ -1,4 +1,8 @@
-import { RecordKind, captureFacts, type CaptureFacts } from './codec';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { RepairNote, StoreEntry } from './captureStore';
+import { RecordKind, captureEnd, captureFacts, readCaptureEntry, readRecord, releaseDecodeCaches, segName, type CaptureFacts, type CaptureUpdate, type Interner } from './codec';
+import { clearIn, findIn } from './entryIndex';
 
 // Opening a big store without decoding all of it first. Building a million index entries took
 // ~1.5-2 s on this machine (decoding, then collecting them as garbage); the first list page needs
@@ -108,4 +112,93 @@ export class OlderSegments {
     if (verifyFrom > 0) this.unverified.push({ segment, end: verifyFrom });
     return true;
   }
+}
+
+/**
+ * With `background`: counts the segments before the newest ~tailBytes of index (the oldest of the
+ * newest ones may be split at a record), or null to decode everything now (a small store, or an
+ * older segment that is not clean).
+ */
+export function countOlderSegments(dir: string, numbers: number[], bg: { tailBytes: number; minOlderBytes: number }, verifyTailBytes: number): OlderSegments | null {
+  if (numbers.length === 0) return null;
+  const sizes = numbers.map((n) => fs.statSync(path.join(dir, segName(n, 'idx'))).size);
+  // The newest segments that hold about tailBytes: the oldest of them may be split at a record.
+  let first = numbers.length - 1;
+  let tail = sizes[first] as number;
+  while (first > 0 && tail < bg.tailBytes) tail += sizes[--first] as number;
+  const splitAt = Math.max(0, tail - bg.tailBytes);
+  let olderBytes = splitAt;
+  for (let i = 0; i < first; i++) olderBytes += sizes[i] as number;
+  if (olderBytes < bg.minOlderBytes || olderBytes === 0) return null;
+  const older = new OlderSegments();
+  try {
+    for (let i = 0; i <= first; i++) {
+      if (i === first && splitAt === 0) break;
+      const n = numbers[i] as number;
+      const buf = fs.readFileSync(path.join(dir, segName(n, 'idx')));
+      const bodySize = fs.statSync(path.join(dir, segName(n, 'body'))).size;
+      if (!older.add(n, buf, bodySize, verifyTailBytes, i === first ? splitAt : undefined)) return null;
+    }
+  } catch {
+    return null;
+  } finally {
+    releaseDecodeCaches();
+  }
+  return older;
+}
+
+export interface DecodeContext {
+  interner: Interner;
+  /** Records decoded between two turns of the event loop. */
+  sliceRecords: number;
+  /** True once the store is closing: decoding stops. */
+  closed(): boolean;
+  applyUpdate(entry: StoreEntry, update: CaptureUpdate, segment: number, offset: number): void;
+  damaged(note: RepairNote): void;
+}
+
+/**
+ * Decodes the counted records a slice at a time between other work, with the updates and clears
+ * among them applied; null when the store closed first.
+ */
+export async function decodeOlderSegments(older: OlderSegments, ctx: DecodeContext): Promise<StoreEntry[] | null> {
+  let entries: StoreEntry[] = [];
+  for (let i = 0; i < older.numbers.length; i++) {
+    const n = older.numbers[i] as number;
+    const buf = older.buffers[i] as Buffer;
+    const end = older.ends[i] as number;
+    let pos = 0;
+    let records = 0;
+    while (pos < end) {
+      if (ctx.closed()) return null;
+      const c = readCaptureEntry(buf, pos, ctx.interner, false, n);
+      if (c !== null) {
+        entries.push(c);
+        pos = captureEnd;
+      } else {
+        const r = readRecord(buf, pos, ctx.interner, false, n);
+        if (!r.ok) {
+          // Counting framed every record of these segments already: only damage in memory gets
+          // here. The rest of the segment is left out (counts are redone from what was decoded).
+          ctx.damaged({ segment: n, file: segName(n, 'idx'), droppedBytes: buf.length - pos, reason: `${r.reason === 'corrupt' ? r.message : 'cut short'} (while loading in the background; not repaired)` });
+          break;
+        }
+        const rec = r.record;
+        if (rec.kind === RecordKind.Update) {
+          const entry = findIn(entries, rec.seq);
+          if (entry) ctx.applyUpdate(entry, rec.update, n, pos);
+        } else if (rec.kind === RecordKind.Clear) {
+          entries = clearIn(entries, rec.uptoSeq, rec.catcherId);
+        }
+        pos = r.next;
+      }
+      if (++records % ctx.sliceRecords === 0) {
+        releaseDecodeCaches();
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
+    releaseDecodeCaches();
+    older.buffers[i] = Buffer.alloc(0);
+  }
+  return entries;
 }

@@ -171,6 +171,26 @@ describe('opening with older segments decoded in the background', () => {
     await check.close();
   });
 
+  it('closes while older segments are still being decoded, and opens whole again after', async () => {
+    const dir = tmp();
+    await build(dir, 23, 300);
+    const usual = await CaptureStore.open(dir, SMALL);
+    const all = usual.all().map(view);
+    await usual.close();
+    const { options, go } = background();
+    const bg = await CaptureStore.open(dir, options);
+    go();
+    // A turn or two into the decode: some slices done, most not.
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    await bg.close();
+    expect(fs.existsSync(path.join(dir, 'LOCK'))).toBe(false);
+    const again = await CaptureStore.open(dir, SMALL);
+    expect(again.repairs).toEqual([]);
+    expect(again.all().map(view)).toEqual(all);
+    await again.close();
+  });
+
   it('decodes everything at once when an older segment is not clean', async () => {
     const dir = tmp();
     await build(dir, 17, 200);
