@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { CommandParams } from '../../shared/contract';
-import { catcherSettingsSchema, type CaptureSummary, type CatcherSettings, type CatcherState, type CatcherStatus } from '../../shared/model/catcher';
+import { catcherSettingsSchema, type Capture, type CaptureSummary, type CatcherSettings, type CatcherState, type CatcherStatus } from '../../shared/model/catcher';
 import type { EngineErrorShape } from '../../shared/errors';
 import { SwitchboardError, toErrorShape } from '../../shared/errors';
 import type { Handlers, Service, ServiceContext } from '../service';
@@ -216,6 +216,13 @@ export async function createCatcherService(ctx: ServiceContext): Promise<Catcher
     return entry;
   };
 
+  /** The whole capture (detail read from disk), or null when there is none with that id. */
+  const captureOf = async (id: string): Promise<Capture | null> => {
+    const seq = seqFromId(id);
+    const stored = seq === null ? null : await store.get(seq);
+    return stored ? toCapture(stored) : null;
+  };
+
   const exportHar = async (p: CommandParams<'captures.exportHar'>): Promise<{ har: string; count: number }> => {
     let entries: readonly StoreEntry[];
     if (p.ids) {
@@ -339,9 +346,9 @@ export async function createCatcherService(ctx: ServiceContext): Promise<Catcher
       return { items: items.map(toSummary), total };
     },
     'captures.get': async ({ id }) => {
-      const stored = await store.get((await resolveEntry(id)).seq);
-      if (!stored) throw new SwitchboardError('NOT_FOUND', `No capture with id ${id}.`);
-      return toCapture(stored);
+      const capture = await captureOf(id);
+      if (!capture) throw new SwitchboardError('NOT_FOUND', `No capture with id ${id}.`);
+      return capture;
     },
     'captures.body': async ({ id, offset, length }) => {
       const entry = await resolveEntry(id);
@@ -364,11 +371,7 @@ export async function createCatcherService(ctx: ServiceContext): Promise<Catcher
       return rt ? state(rt) : null;
     },
     listCatchers: () => [...runtimes.values()].map(state),
-    getCapture: async (id) => {
-      const seq = seqFromId(id);
-      const stored = seq === null ? null : await store.get(seq);
-      return stored ? toCapture(stored) : null;
-    },
+    getCapture: captureOf,
     readBody: async (id) => {
       const seq = seqFromId(id);
       return seq === null ? null : store.readBody(seq);

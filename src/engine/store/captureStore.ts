@@ -125,7 +125,7 @@ export interface AppendInput {
 function bodyLength(body: Buffer | readonly Buffer[]): number {
   if (Buffer.isBuffer(body)) return body.length;
   let n = 0;
-  for (const part of body as readonly Buffer[]) n += part.length;
+  for (const part of body) n += part.length;
   return n;
 }
 
@@ -358,7 +358,7 @@ export class CaptureStore {
     let zeroTail = false;
     while (pos < buf.length) {
       // Nearly every record is a capture: decoded straight into its entry (readCaptureEntry).
-      let c: StoreEntry | null = readCaptureEntry(buf, pos, this.interner, pos >= verifyFrom, n);
+      const c: StoreEntry | null = readCaptureEntry(buf, pos, this.interner, pos >= verifyFrom, n);
       let next = captureEnd;
       if (c === null) {
         const r = readRecord(buf, pos, this.interner, pos >= verifyFrom, n);
@@ -372,10 +372,9 @@ export class CaptureStore {
           break;
         }
         next = r.next;
+        // (Not a capture: a whole, valid capture record was decoded by readCaptureEntry above.)
         const rec = r.record;
-        if (rec.kind === RecordKind.Capture) {
-          c = rec.capture as StoreEntry;
-        } else if (rec.kind === RecordKind.Update) {
+        if (rec.kind === RecordKind.Update) {
           const entry = this.find(rec.seq);
           if (entry) this.applyUpdate(entry, rec.update, n, pos);
           else if (this.older && rec.seq <= this.older.lastSeq) this.newerUpdates.push({ seq: rec.seq, update: rec.update, segment: n, offset: pos });
@@ -458,8 +457,7 @@ export class CaptureStore {
     }
     // Clears wait for this, so the newer entries are still all there: older ones go in front.
     this.entries = entries.concat(this.entries);
-    this.perCatcher.clear();
-    for (const e of this.entries) this.perCatcher.set(e.catcherId, (this.perCatcher.get(e.catcherId) ?? 0) + 1);
+    this.recount();
     this.older = null;
     this.olderPerCatcher = null;
     this.newerClears = [];
@@ -581,6 +579,12 @@ export class CaptureStore {
 
   // ---------- index helpers ----------
 
+  /** Captures per catcher, counted again from the index. */
+  private recount(): void {
+    this.perCatcher.clear();
+    for (const e of this.entries) this.perCatcher.set(e.catcherId, (this.perCatcher.get(e.catcherId) ?? 0) + 1);
+  }
+
   /** Binary search by seq among the decoded entries (see lookup while older segments load). */
   find(seq: number): StoreEntry | undefined {
     return findIn(this.entries, seq);
@@ -606,8 +610,7 @@ export class CaptureStore {
     const before = this.entries.length;
     this.entries = clearIn(this.entries, uptoSeq, catcherId);
     // Clears are rare: recount rather than track which entries went.
-    this.perCatcher.clear();
-    for (const e of this.entries) this.perCatcher.set(e.catcherId, (this.perCatcher.get(e.catcherId) ?? 0) + 1);
+    this.recount();
     this.searchCache = null;
     return before - this.entries.length;
   }

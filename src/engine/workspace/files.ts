@@ -53,7 +53,7 @@ export async function writeFileAtomic(file: string, text: string | Buffer | read
   const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(tmp, typeof text === 'string' || Buffer.isBuffer(text) ? text : (text as readonly Buffer[]), 'utf8');
+    await writeFile(tmp, text, 'utf8');
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => undefined);
