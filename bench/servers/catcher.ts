@@ -13,6 +13,10 @@ process.on('message', (m: { op: string }) => {
   if (m.op === 'count') {
     void engine.invoke('engine.info', {}).then((info) => process.send?.({ op: 'count', captureCount: info.captureCount }));
   }
+  // Between rounds: every capture cleared, which deletes the store's files (see the catcher figure).
+  if (m.op === 'reset') {
+    void engine.invoke('captures.clear', {}).then(() => process.send?.({ op: 'reset' }));
+  }
   if (m.op === 'stats') {
     global.gc?.();
     void engine.invoke('engine.info', {}).then((info) => {

@@ -49,4 +49,11 @@ server.listen(0, '127.0.0.1', () => {
   const addr = server.address();
   process.send?.({ port: typeof addr === 'object' && addr ? addr.port : 0 });
 });
+// Between rounds (no request in flight): the log emptied, its space given back (see the catcher figure).
+process.on('message', (m: { op: string }) => {
+  if (m.op === 'reset') {
+    fs.ftruncateSync(fd, 0);
+    process.send?.({ op: 'reset' });
+  }
+});
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
