@@ -111,6 +111,50 @@ describe('CaptureStore', () => {
     await again.close();
   });
 
+  it('keeps order and every capture when batches of large bodies follow each other, callers appending from their callbacks', async () => {
+    const dir = tmp();
+    const store = await CaptureStore.open(dir);
+    const big = (k: number, n = 70_000) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 13 + k) & 0xff));
+    const bodies: Buffer[] = [];
+    const acked: number[] = [];
+    const all: Array<Promise<void>> = [];
+    // A batch with a large body is answered before the next one starts (see startBatch's tail):
+    // appends made by those answers, and those already waiting, must all land, in seq order.
+    const add = (b: Buffer, then?: () => void): void => {
+      bodies.push(b);
+      all.push(
+        new Promise<void>((resolve, reject) => {
+          store.appendThen({ ...input(bodies.length, b), body: [b.subarray(0, 1000), b.subarray(1000)] }, (err, entry) => {
+            if (!entry) return reject(err);
+            acked.push(entry.seq);
+            then?.();
+            resolve();
+          });
+        }),
+      );
+    };
+    add(big(1), () => add(big(5), () => add(Buffer.from('small after'))));
+    add(big(2));
+    add(Buffer.from('small'));
+    add(big(3, 20_000), () => add(big(6)));
+    // Callbacks add more as they run: wait until no new one appeared (7 in all).
+    for (let seen = -1; seen !== all.length; ) {
+      seen = all.length;
+      await Promise.all(all);
+    }
+    expect(all).toHaveLength(7);
+    expect(acked).toEqual([...acked].sort((x, y) => x - y));
+    await store.close();
+    const again = await CaptureStore.open(dir);
+    expect(again.repairs).toEqual([]);
+    const seqs = [...acked].sort((x, y) => x - y);
+    expect(seqs).toHaveLength(bodies.length);
+    for (const seq of seqs) {
+      const got = await again.readBody(seq);
+      expect(got?.equals(bodies[seq - seqs[0]!] as Buffer)).toBe(true);
+    }
+    await again.close();
+  });
   it('skips and repairs a torn tail in the index and in the bodies, then appends after it', async () => {
     const dir = tmp();
     const store = await CaptureStore.open(dir);
