@@ -162,7 +162,7 @@ export interface ListQuery {
 export type AppendCallback = (err: unknown, entry: StoreEntry | null) => void;
 
 type Pending =
-  | { kind: 'capture'; seq: number; input: AppendInput; large: LargeBlob | null; done: AppendCallback }
+  | { kind: 'capture'; seq: number; input: AppendInput; size: number; large: LargeBlob | null; done: AppendCallback }
   | { kind: 'update'; seq: number; update: CaptureUpdate; done: AppendCallback };
 
 /**
@@ -659,7 +659,8 @@ export class CaptureStore {
       return;
     }
     const seq = this.nextSeq++;
-    this.pending.push({ kind: 'capture', seq, input, large: largeBlob(input, bodyLength(input.body)), done });
+    const size = bodyLength(input.body);
+    this.pending.push({ kind: 'capture', seq, input, size, large: largeBlob(input, size), done });
     this.queueFlush();
   }
 
@@ -742,7 +743,7 @@ export class CaptureStore {
           method: this.interner.get(input.method),
           url: input.url,
           contentType: input.contentType === null ? null : this.interner.get(input.contentType),
-          bodySize: bodyLength(input.body),
+          bodySize: p.size,
           bodyTruncated: input.bodyTruncated,
           responseStatus: input.responseStatus,
           signatureStatus: input.signatureStatus,
