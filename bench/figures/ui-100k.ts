@@ -86,14 +86,22 @@ async function run(ctx: FigureContext): Promise<FigureResult> {
     const listed = (await total.textContent()) ?? '';
     // Worst case for memory: page older captures in until the list holds all it will keep.
     const older = page.locator('.wh-list-meta .link-btn', { hasText: 'load older' });
+    // The link goes away once everything is paged in, possibly between a count() and a read: a
+    // read that finds nothing within a second means gone (null), not a 30 s wait and an error.
+    const olderText = async (): Promise<string | null> => ((await older.count()) > 0 ? older.textContent({ timeout: 1000 }).catch(() => null) : null);
     const until = Date.now() + 60_000;
-    while (Date.now() < until && (await older.count()) > 0) {
-      const before = (await older.textContent()) ?? '';
-      await older.click();
-      for (let i = 0; i < 100 && (await older.count()) > 0 && ((await older.textContent()) ?? '') === before; i++) await page.waitForTimeout(50);
-      if ((await older.count()) > 0 && ((await older.textContent()) ?? '') === before) break;
+    for (let before = await olderText(); Date.now() < until && before !== null; ) {
+      await older.click({ timeout: 5000 }).catch(() => undefined);
+      let now = await olderText();
+      for (let i = 0; i < 100 && now !== null && now === before; i++) {
+        await page.waitForTimeout(50);
+        now = await olderText();
+      }
+      if (now === before) break;
+      before = now;
     }
-    const inMemory = (await older.count()) > 0 ? `newest ${((await older.textContent()) ?? '').replace(/[^0-9]/g, '')} paged in` : 'all paged in ("load older" gone)';
+    const left = await olderText();
+    const inMemory = left !== null ? `newest ${left.replace(/[^0-9]/g, '')} paged in` : 'all paged in ("load older" gone)';
     // Scroll through part of the list so rows were built and dropped, as a user would.
     for (let i = 0; i < 20; i++) {
       await page.evaluate(`(() => { const el = document.querySelector('.wh-list .live-list'); if (el) el.scrollTop -= 5000; })()`);
