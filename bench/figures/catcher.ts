@@ -109,10 +109,11 @@ function figure(name: string, size: number, minRatio: number, p99Max: number | n
           for (let k = 0; k < runs.length; k++) {
             const [server, got] = runs[(i + k) % runs.length] as [ChildServer, { ours: Round[]; bare: Round[] }];
             got.bare.push(await round(bare, body, durationSec));
-            // Each durable server starts its round on an empty store (files deleted): on this VM's
-            // disk, fsynced writes to never-used blocks ran at ~400 MB/s against ~900 MB/s once blocks
-            // had been freed and reused, so without this 64 KiB figures fell round by round as the
-            // rounds' ~15 GB piled up, measuring the disk's history rather than the servers.
+            // Each durable server starts its round on an empty store (files deleted): on this VM,
+            // write + fdatasync ran at ~400 MB/s until earlier files had been deleted and at ~900 MB/s
+            // after (memory or blocks freed and reused; see BENCHMARKS.md, "A slow state at 64 KiB"),
+            // so without this 64 KiB figures fell round by round as the rounds' ~15 GB piled up,
+            // measuring the VM's history rather than the servers.
             await server.ask('reset');
             got.ours.push(await round(server, body, durationSec));
             if (server === catcher) stored += Number((await catcher.ask('count')).captureCount);
