@@ -487,8 +487,11 @@ export function decodeDetail(buf: Buffer): CaptureDetail {
   return parsed;
 }
 
-export function blobChecksum(detail: Buffer, body: Buffer): number {
-  return crc32(body, crc32(detail));
+/** CRC-32 of a blob: its detail, then its body (whole, or in the pieces it arrived in). */
+export function blobChecksum(detail: Buffer, body: Buffer | readonly Buffer[]): number {
+  let crc = crc32(detail);
+  for (const part of Buffer.isBuffer(body) ? [body] : body) crc = crc32(part, crc);
+  return crc;
 }
 
 /** Capture ids are derived from seq, which never repeats within a data directory. */
