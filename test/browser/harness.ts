@@ -234,6 +234,7 @@ export function curl(args: string[]): Promise<string> {
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolveOut(out) : reject(new Error(`curl ${args.join(' ')} failed (${code}): ${err}`))));
+    // 'close', not 'exit': when 'exit' fires the child's last output may still be unread in the pipe.
+    child.on('close', (code) => (code === 0 ? resolveOut(out) : reject(new Error(`curl ${args.join(' ')} failed (${code}): ${err}`))));
   });
 }

@@ -28,8 +28,9 @@ export function startCli(args: string[]): CliRun {
   });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  // 'close', not 'exit': when 'exit' fires the child's last output may still be unread in the pipe.
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
+    child.on('close', (code, signal) => resolve({ code, signal })),
   );
   return {
     child,
@@ -59,6 +60,7 @@ export function runCli(args: string[]): Promise<{ code: number | null; stdout: s
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    // 'close', not 'exit': when 'exit' fires the child's last output may still be unread in the pipe.
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }

@@ -27,7 +27,8 @@ function cli(args: string[]) {
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number>((r) => child.on('exit', (code) => r(code ?? -1)));
+  // 'close', not 'exit': when 'exit' fires the child's last output may still be unread in the pipe.
+  const exited = new Promise<number>((r) => child.on('close', (code) => r(code ?? -1)));
   return {
     child,
     exited,

@@ -40,7 +40,8 @@ function startCatch(args: string[]) {
       else waiters.push(w);
     }
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // 'close', not 'exit': when 'exit' fires the child's last output may still be unread in the pipe.
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   cleanups.push(async () => {
     if (child.exitCode === null) child.kill('SIGKILL');
     await exited;

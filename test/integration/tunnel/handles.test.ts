@@ -23,7 +23,8 @@ function run(scenario: string): Promise<{ code: number | null; killed: boolean; 
       killed = true;
       child.kill('SIGKILL');
     }, 25_000);
-    child.on('exit', (code) => {
+    // 'close', not 'exit': when 'exit' fires the child's last output may still be unread in the pipe.
+    child.on('close', (code) => {
       clearTimeout(guard);
       resolve({ code, killed, lines: out.trim().split('\n'), sinceDoneMs: doneAt === null ? null : Date.now() - doneAt });
     });
