@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { Figure, FigureResult } from './lib/types';
+import { figures } from './figures/index';
+import type { FigureResult } from './lib/types';
 import { formatTable, type Row } from './lib/table';
 
-// `npm run bench [-- --only NAME[,NAME]] [--json] [--quick]`: every figure in bench/figures/*.ts,
-// each measuring its baseline and ours in this same run.
+// `npm run bench [-- --only NAME[,NAME]] [--json] [--quick] [--from-source]`: every figure listed
+// in bench/figures/index.ts, each measuring its baseline and ours in this same run. bench/run.mjs
+// bundles this file and the servers first (see there).
 
 const { values } = parseArgs({
   options: {
@@ -18,12 +19,6 @@ const { values } = parseArgs({
   },
 });
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const figures: Figure[] = [];
-for (const file of fs.readdirSync(path.join(here, 'figures')).filter((f) => f.endsWith('.ts')).sort()) {
-  const mod = (await import(pathToFileURL(path.join(here, 'figures', file)).href)) as { default: Figure | Figure[] };
-  figures.push(...(Array.isArray(mod.default) ? mod.default : [mod.default]));
-}
 if (values.list) {
   for (const f of figures) process.stdout.write(`${f.name.padEnd(24)} ${f.description}\n`);
   process.exit(0);

@@ -2,10 +2,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// Servers under test run in their own process (through tsx) so the load generator and the server
-// do not share one event loop; both sides of a figure are started the same way.
+// Servers under test run in their own process so the load generator and the server do not share
+// one event loop; both sides of a figure are started the same way: the bundles bench/run.mjs built
+// (SWITCHBOARD_BENCH_SERVERS), run by plain node, or with --from-source the sources through tsx.
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const bundled = process.env.SWITCHBOARD_BENCH_SERVERS;
+
+function command(script: string): string[] {
+  if (bundled) return ['--expose-gc', path.join(bundled, script.replace(/\.ts$/, '.mjs'))];
+  return ['--import', 'tsx', '--expose-gc', path.resolve(here, '..', 'servers', script)];
+}
 
 export interface ChildServer {
   child: ChildProcess;
@@ -17,8 +24,7 @@ export interface ChildServer {
 }
 
 export async function startChild(script: string, args: string[] = [], timeoutMs = 60_000): Promise<ChildServer> {
-  const file = path.resolve(here, '..', 'servers', script);
-  const child = spawn(process.execPath, ['--import', 'tsx', '--expose-gc', file, ...args], {
+  const child = spawn(process.execPath, [...command(script), ...args], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const pending = new Map<string, (m: Record<string, unknown>) => void>();
