@@ -1,7 +1,37 @@
 #!/usr/bin/env node
-// Runs the CLI from source in a checkout (never stale after an edit); tsx compiles on the fly.
-import { register } from 'tsx/esm/api';
-import { fileURLToPath } from 'node:url';
+// The `switchboard` CLI in a checkout. Runs the bundle `npm install` / `npm run build` made
+// (out/cli/index.mjs, see scripts/build-cli.mjs) while no file under src/ is newer than it;
+// otherwise — a fresh edit, or no build yet — the sources, compiled on the fly by tsx, so the CLI is
+// never stale. SWITCHBOARD_FROM_SOURCE=1 always takes the sources.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-register();
-await import(fileURLToPath(new URL('../src/main/cli/index.ts', import.meta.url)));
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bundle = path.join(root, 'out', 'cli', 'index.mjs');
+
+/** Whether any file under `dir` was modified after `time` (ms). ~250 files: a few ms. */
+function newerThan(dir, time) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory() ? newerThan(p, time) : fs.statSync(p).mtimeMs > time) return true;
+  }
+  return false;
+}
+
+function bundleIsFresh() {
+  if (process.env.SWITCHBOARD_FROM_SOURCE === '1') return false;
+  try {
+    return !newerThan(path.join(root, 'src'), fs.statSync(bundle).mtimeMs);
+  } catch {
+    return false;
+  }
+}
+
+if (bundleIsFresh()) {
+  await import(pathToFileURL(bundle).href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(pathToFileURL(path.join(root, 'src', 'main', 'cli', 'index.ts')).href);
+}
