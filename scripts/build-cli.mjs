@@ -5,16 +5,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { NODE_BUNDLE } from './nodeBundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 await build({
   entryPoints: [path.join(root, 'src', 'main', 'cli', 'index.ts')],
   outfile: path.join(root, 'out', 'cli', 'index.mjs'),
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  // npm packages stay where npm put them (native modules, localtunnel's files the tunnel worker loads).
-  packages: 'external',
-  logLevel: 'warning',
+  ...NODE_BUNDLE,
 });
