@@ -21,11 +21,15 @@ function newerThan(dir, time) {
 
 function bundleIsFresh() {
   if (process.env.SWITCHBOARD_FROM_SOURCE === '1') return false;
+  let built;
   try {
-    return !newerThan(path.join(root, 'src'), fs.statSync(bundle).mtimeMs);
+    built = fs.statSync(bundle).mtimeMs;
   } catch {
     return false;
   }
+  // No sources next to it (an installed package): the bundle is all there is.
+  if (!fs.existsSync(path.join(root, 'src'))) return true;
+  return !newerThan(path.join(root, 'src'), built);
 }
 
 if (bundleIsFresh()) {

@@ -60,6 +60,11 @@ describe('bin/switchboard.js', { timeout: 120_000 }, () => {
     setMtime(bundle, 0);
     expect(await run()).toBe('bundle x');
 
+    // No sources next to the bundle (an installed package): the bundle.
+    fs.renameSync(path.join(dir, 'src'), path.join(dir, 'src-away'));
+    expect(await run()).toBe('bundle x');
+    fs.renameSync(path.join(dir, 'src-away'), path.join(dir, 'src'));
+
     // No bundle at all (a checkout before its first build).
     fs.rmSync(bundle);
     expect(await run()).toBe('source x');
