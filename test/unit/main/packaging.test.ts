@@ -22,8 +22,8 @@ describe('packaging (electron-builder.json)', () => {
     expect(config.asar).toBe(true);
   });
 
-  it('ships only the build output, and `npm run package` builds first', () => {
-    expect(config.files).toEqual(['out/**/*', 'package.json']);
+  it('ships only the app\'s build output (not the CLI bundle), and `npm run package` builds first', () => {
+    expect(config.files).toEqual(['out/**/*', '!out/cli/**', 'package.json']);
     expect(pkg.scripts.package).toBe('electron-vite build && electron-builder --config electron-builder.json');
   });
 
