@@ -11,7 +11,6 @@ import { build } from 'esbuild';
 import { NODE_BUNDLE } from '../scripts/nodeBundle.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..');
 const args = process.argv.slice(2);
 const fromSource = args.includes('--from-source');
 const rest = args.filter((a) => a !== '--from-source');
@@ -19,7 +18,7 @@ const rest = args.filter((a) => a !== '--from-source');
 let command;
 const env = { ...process.env };
 if (fromSource) {
-  command = [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(here, 'index.ts'), ...rest];
+  command = ['--import', 'tsx', path.join(here, 'index.ts'), ...rest];
 } else {
   // Two levels below the project root, like test/browser: code that finds the root from its own
   // place (the browser harness) and createRequire() (native modules) work the same from here.

@@ -14,7 +14,18 @@ const bundle = path.join(root, 'out', 'cli', 'index.mjs');
 function newerThan(dir, time) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, entry.name);
-    if (entry.isDirectory() ? newerThan(p, time) : fs.statSync(p).mtimeMs > time) return true;
+    if (entry.isDirectory()) {
+      if (newerThan(p, time)) return true;
+      continue;
+    }
+    let mtime;
+    try {
+      mtime = fs.statSync(p).mtimeMs;
+    } catch {
+      // A dangling symlink (an editor's lock file) is no source: skip it rather than fail to start.
+      continue;
+    }
+    if (mtime > time) return true;
   }
   return false;
 }
@@ -29,7 +40,12 @@ function bundleIsFresh() {
   }
   // No sources next to it (an installed package): the bundle is all there is.
   if (!fs.existsSync(path.join(root, 'src'))) return true;
-  return !newerThan(path.join(root, 'src'), built);
+  try {
+    return !newerThan(path.join(root, 'src'), built);
+  } catch {
+    // Sources that cannot be listed: run them the slow way rather than guess.
+    return false;
+  }
 }
 
 if (bundleIsFresh()) {

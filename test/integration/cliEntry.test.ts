@@ -50,6 +50,10 @@ describe('bin/switchboard.js', { timeout: 120_000 }, () => {
     expect(await run()).toBe('bundle x');
     expect(await run({ SWITCHBOARD_FROM_SOURCE: '1' })).toBe('source x');
 
+    // A dangling symlink among the sources (Emacs lock files are) neither crashes nor counts.
+    fs.symlinkSync('nobody@host.1234:1', path.join(dir, 'src', 'main', 'cli', '.#index.ts'));
+    expect(await run()).toBe('bundle x');
+
     // An edit anywhere under src/ after the build (here a file deeper down).
     fs.mkdirSync(path.join(dir, 'src', 'engine', 'store'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'src', 'engine', 'store', 'edited.ts'), 'export {};\n');
