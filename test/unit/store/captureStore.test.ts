@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { CaptureStore, type AppendInput } from '../../../src/engine/store/captureStore';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CaptureStore, type AppendInput, type StoreOptions } from '../../../src/engine/store/captureStore';
 import { blobChecksum, encodeCapture, encodeDetail, encodeMarker } from '../../../src/engine/store/codec';
 
 const dirs: string[] = [];
@@ -39,15 +39,27 @@ function input(i: number, body: Buffer = Buffer.from(`{"n":${i}}`), catcherId = 
   };
 }
 
-describe('CaptureStore', () => {
+// Every case runs on both write paths: direct I/O (the default where the system has it) and
+// buffered writes with fdatasync (macOS, Windows, filesystems without O_DIRECT).
+let directIo = true;
+const openStore = (dir: string, options: StoreOptions = {}): Promise<CaptureStore> => CaptureStore.open(dir, { directIo, ...options });
+
+describe.each([
+  { path: 'direct I/O', direct: true },
+  { path: 'buffered writes', direct: false },
+])('CaptureStore ($path)', ({ direct }) => {
+  beforeEach(() => {
+    directIo = direct;
+  });
+
   it('stores concurrent appends once each, in order, and reads them back after reopening', async () => {
     const dir = tmp();
-    const store = await CaptureStore.open(dir);
+    const store = await openStore(dir);
     const entries = await Promise.all(Array.from({ length: 300 }, (_, i) => store.append(input(i))));
     expect(new Set(entries.map((e) => e.seq)).size).toBe(300);
     await store.close();
 
-    const again = await CaptureStore.open(dir);
+    const again = await openStore(dir);
     expect(again.count).toBe(300);
     expect(again.repairs).toEqual([]);
     const { items, total } = await again.list({ limit: 10, newest: true });
@@ -64,7 +76,7 @@ describe('CaptureStore', () => {
   });
 
   it('keeps binary bodies byte for byte, including empty ones', async () => {
-    const store = await CaptureStore.open(tmp());
+    const store = await openStore(tmp());
     const bin = Buffer.alloc(70_000);
     for (let i = 0; i < bin.length; i++) bin[i] = (i * 7919) & 0xff;
     const a = await store.append(input(1, bin));
@@ -76,7 +88,7 @@ describe('CaptureStore', () => {
 
   it('stores a body given in the pieces it arrived in as the same bytes, small or large', async () => {
     const dir = tmp();
-    const store = await CaptureStore.open(dir);
+    const store = await openStore(dir);
     const bin = Buffer.alloc(90_000);
     for (let i = 0; i < bin.length; i++) bin[i] = (i * 7919 + 13) & 0xff;
     // Cuts that put pieces on both sides of the inline limit (16 KiB), an empty piece included.
@@ -85,7 +97,7 @@ describe('CaptureStore', () => {
     const seqs: number[] = [];
     for (const [i, b] of cases.entries()) seqs.push((await store.append({ ...input(i, b), body: cuts(b) })).seq);
     await store.close();
-    const again = await CaptureStore.open(dir);
+    const again = await openStore(dir);
     expect(again.repairs).toEqual([]);
     for (const [i, b] of cases.entries()) {
       expect(again.find(seqs[i]!)?.bodySize).toBe(b.length);
@@ -96,13 +108,13 @@ describe('CaptureStore', () => {
 
   it('keeps every body size around the batch-buffer limits intact, in one group commit and after reopening', async () => {
     const dir = tmp();
-    const store = await CaptureStore.open(dir);
+    const store = await openStore(dir);
     const sizes = [0, 1, 16_383, 16_384, 16_385, 255 * 1024, 300_000, 3];
     const bodies = sizes.map((n, k) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + k) & 0xff)));
     // Non-ASCII url and header values take the UTF-8 path of the record and detail encoders.
     const entries = await Promise.all(bodies.map((b, i) => store.append({ ...input(i, b), url: `/hook/é${i}?q=ü` })));
     await store.close();
-    const again = await CaptureStore.open(dir);
+    const again = await openStore(dir);
     expect(again.repairs).toEqual([]);
     for (const [i, e] of entries.entries()) {
       expect((await again.readBody(e.seq))?.equals(bodies[i] as Buffer)).toBe(true);
@@ -113,7 +125,7 @@ describe('CaptureStore', () => {
 
   it('keeps order and every capture when batches of large bodies follow each other, callers appending from their callbacks', async () => {
     const dir = tmp();
-    const store = await CaptureStore.open(dir);
+    const store = await openStore(dir);
     const big = (k: number, n = 70_000) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 13 + k) & 0xff));
     const bodies: Buffer[] = [];
     const acked: number[] = [];
@@ -145,7 +157,7 @@ describe('CaptureStore', () => {
     expect(all).toHaveLength(7);
     expect(acked).toEqual([...acked].sort((x, y) => x - y));
     await store.close();
-    const again = await CaptureStore.open(dir);
+    const again = await openStore(dir);
     expect(again.repairs).toEqual([]);
     const seqs = [...acked].sort((x, y) => x - y);
     expect(seqs).toHaveLength(bodies.length);
@@ -157,7 +169,7 @@ describe('CaptureStore', () => {
   });
   it('skips and repairs a torn tail in the index and in the bodies, then appends after it', async () => {
     const dir = tmp();
-    const store = await CaptureStore.open(dir);
+    const store = await openStore(dir);
     for (let i = 0; i < 5; i++) await store.append(input(i));
     await store.close();
     const idx = path.join(dir, '000001.idx');
@@ -169,14 +181,14 @@ describe('CaptureStore', () => {
     fs.appendFileSync(idx, half);
     fs.appendFileSync(body, Buffer.alloc(500, 1));
 
-    const reopened = await CaptureStore.open(dir);
+    const reopened = await openStore(dir);
     expect(reopened.count).toBe(5);
     expect(reopened.repairs).toHaveLength(1);
     expect(fs.statSync(idx).size).toBe(goodIdx);
     expect(fs.statSync(body).size).toBe(goodBody);
     const e = await reopened.append(input(6));
     await reopened.close();
-    const third = await CaptureStore.open(dir);
+    const third = await openStore(dir);
     expect(third.count).toBe(6);
     expect((await third.readBody(e.seq))?.toString()).toBe('{"n":6}');
     await third.close();
@@ -184,22 +196,22 @@ describe('CaptureStore', () => {
 
   it('treats zeroed space written ahead (a crash while preallocated) as a clean end, not damage', async () => {
     const dir = tmp();
-    const store = await CaptureStore.open(dir);
+    const store = await openStore(dir);
     for (let i = 0; i < 3; i++) await store.append(input(i));
     await store.close();
     fs.appendFileSync(path.join(dir, '000001.idx'), Buffer.alloc(1024 * 1024));
     fs.appendFileSync(path.join(dir, '000001.body'), Buffer.alloc(8 * 1024 * 1024));
-    const again = await CaptureStore.open(dir);
+    const again = await openStore(dir);
     expect(again.count).toBe(3);
     expect(again.repairs).toEqual([]);
     await again.append(input(9));
     await again.close();
-    expect((await CaptureStore.open(dir).then(async (s) => [s.count, await s.close()]))[0]).toBe(4);
+    expect((await openStore(dir).then(async (s) => [s.count, await s.close()]))[0]).toBe(4);
   });
 
   it('opens without checking old checksums, then finds damage in the background', async () => {
     const dir = tmp();
-    const store = await CaptureStore.open(dir);
+    const store = await openStore(dir);
     for (let i = 0; i < 50; i++) await store.append(input(i));
     await store.close();
     const idx = path.join(dir, '000001.idx');
@@ -208,10 +220,10 @@ describe('CaptureStore', () => {
     const at = buf.indexOf(Buffer.from('/hook/20?'));
     buf[at + 6] = '7'.charCodeAt(0);
     fs.writeFileSync(idx, buf);
-    const clean = await CaptureStore.open(tmp());
+    const clean = await openStore(tmp());
     expect(await clean.verifyInBackground()).toEqual([]);
     await clean.close();
-    const reopened = await CaptureStore.open(dir, { verifyTailBytes: 0 });
+    const reopened = await openStore(dir, { verifyTailBytes: 0 });
     expect(reopened.count).toBe(50);
     const found = await reopened.verifyInBackground();
     expect(found).toHaveLength(1);
@@ -219,7 +231,7 @@ describe('CaptureStore', () => {
     await reopened.close();
     // Checked on open (the default tail covers this small file): the index is cut at the damaged
     // record and rebuilt from the copies kept in front of each blob in the body file.
-    const strict = await CaptureStore.open(dir);
+    const strict = await openStore(dir);
     expect(strict.count).toBe(50);
     expect(strict.repairs.map((r) => r.reason).join('; ')).toMatch(/checksum.*30 index record\(s\) rebuilt/);
     expect((await strict.get(21))?.entry.url).toBe('/hook/20?q=20');
@@ -228,14 +240,14 @@ describe('CaptureStore', () => {
 
   it('rebuilds a damaged index record from the body file, and drops a capture damaged in both', async () => {
     const dir = tmp();
-    const store = await CaptureStore.open(dir);
+    const store = await openStore(dir);
     for (let i = 0; i < 3; i++) await store.append(input(i));
     await store.close();
     const idx = path.join(dir, '000001.idx');
     const idxBytes = fs.readFileSync(idx);
     idxBytes[idxBytes.length - 3] = (idxBytes[idxBytes.length - 3] as number) ^ 0xff;
     fs.writeFileSync(idx, idxBytes);
-    const reopened = await CaptureStore.open(dir);
+    const reopened = await openStore(dir);
     expect(reopened.count).toBe(3);
     expect(reopened.repairs.map((r) => r.reason)).toEqual(['checksum mismatch', '1 index record(s) rebuilt from the body file']);
     expect((await reopened.readBody(3))?.toString()).toBe('{"n":2}');
@@ -249,7 +261,7 @@ describe('CaptureStore', () => {
     const idxAgain = fs.readFileSync(idx);
     idxAgain[idxAgain.length - 3] = (idxAgain[idxAgain.length - 3] as number) ^ 0xff;
     fs.writeFileSync(idx, idxAgain);
-    const third = await CaptureStore.open(dir);
+    const third = await openStore(dir);
     expect(third.count).toBe(2);
     expect(third.repairs[0]?.reason).toMatch(/checksum/);
     expect(fs.statSync(body).size).toBeLessThan(bodyBytes.length);
@@ -258,7 +270,7 @@ describe('CaptureStore', () => {
 
   it('rebuilds index records a power cut lost (only the body file is fsynced before a capture is acknowledged)', async () => {
     const dir = tmp();
-    const store = await CaptureStore.open(dir);
+    const store = await openStore(dir);
     await Promise.all(Array.from({ length: 40 }, (_, i) => store.append(input(i, i === 7 ? Buffer.alloc(200_000, 7) : undefined))));
     await store.close();
     const idx = path.join(dir, '000001.idx');
@@ -267,7 +279,7 @@ describe('CaptureStore', () => {
     // and a page of zeros stands where the writer had been.
     const kept = full.subarray(0, 200);
     fs.writeFileSync(idx, Buffer.concat([kept, Buffer.alloc(4096)]));
-    const reopened = await CaptureStore.open(dir);
+    const reopened = await openStore(dir);
     expect(reopened.count).toBe(40);
     expect((await reopened.readBody(8))?.equals(Buffer.alloc(200_000, 7))).toBe(true);
     expect((await reopened.get(40))?.detail.headers).toEqual([['Content-Type', 'application/json'], ['X-Marker', 'm39']]);
@@ -276,7 +288,7 @@ describe('CaptureStore', () => {
     await reopened.close();
     // The rebuilt index is the one a clean run writes.
     expect(fs.readFileSync(idx).equals(Buffer.concat([full, fs.readFileSync(idx).subarray(full.length)]))).toBe(true);
-    const third = await CaptureStore.open(dir);
+    const third = await openStore(dir);
     expect(third.count).toBe(41);
     expect(third.repairs).toEqual([]);
     await third.close();
@@ -315,12 +327,12 @@ describe('CaptureStore', () => {
     fs.writeFileSync(path.join(dir, '000001.idx'), Buffer.concat(records));
     // Bytes past the last blob that are not a record (a torn batch of the old layout) are dropped.
     fs.writeFileSync(path.join(dir, '000001.body'), Buffer.concat([...bodies, Buffer.from('{"httpVersion":"1.1"')]));
-    const store = await CaptureStore.open(dir);
+    const store = await openStore(dir);
     expect(store.count).toBe(3);
     expect((await store.readBody(2))?.toString()).toBe('{"n":1}');
     const e = await store.append(input(3));
     await store.close();
-    const again = await CaptureStore.open(dir);
+    const again = await openStore(dir);
     expect(again.count).toBe(4);
     expect((await again.readBody(e.seq))?.toString()).toBe('{"n":3}');
     expect((await again.readBody(1))?.toString()).toBe('{"n":0}');
@@ -329,12 +341,12 @@ describe('CaptureStore', () => {
 
   it('merges update records on read and keeps them across reopen', async () => {
     const dir = tmp();
-    const store = await CaptureStore.open(dir);
+    const store = await openStore(dir);
     const e = await store.append(input(1));
     await store.update(e.seq, { responseStatus: 202, annotations: { ruleId: 'r1', duplicateOf: 'c000001' } });
     await store.update(e.seq, { annotations: { forward: { target: 'http://x', error: { code: 'HTTP_FAILED', message: 'no' }, durationMs: 3 } } });
     await store.close();
-    const again = await CaptureStore.open(dir);
+    const again = await openStore(dir);
     const got = await again.get(e.seq);
     expect(got?.entry.responseStatus).toBe(202);
     expect(got?.entry.duplicateOf).toBe('c000001');
@@ -344,14 +356,14 @@ describe('CaptureStore', () => {
 
   it('clears one catcher durably, and reclaims the files when everything is cleared', async () => {
     const dir = tmp();
-    const store = await CaptureStore.open(dir, { segmentBodyBytes: 2000 });
+    const store = await openStore(dir, { segmentBodyBytes: 2000 });
     for (let i = 0; i < 40; i++) await store.append(input(i, undefined, i % 2 ? 'a' : 'b'));
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.idx')).length).toBeGreaterThan(1);
     expect(await store.clear('a')).toBe(20);
     expect(store.countFor('a')).toBe(0);
     expect(store.countFor('b')).toBe(20);
     await store.close();
-    const again = await CaptureStore.open(dir);
+    const again = await openStore(dir);
     expect(again.count).toBe(20);
     const lastSeq = again.all().at(-1)!.seq;
     expect(await again.clear(null)).toBe(20);
@@ -359,7 +371,7 @@ describe('CaptureStore', () => {
     const e = await again.append(input(100));
     expect(e.seq).toBeGreaterThan(lastSeq);
     await again.close();
-    const third = await CaptureStore.open(dir);
+    const third = await openStore(dir);
     expect(third.count).toBe(1);
     expect(third.all()[0]?.seq).toBe(e.seq);
     await third.close();
@@ -367,7 +379,7 @@ describe('CaptureStore', () => {
 
   it('keeps clears made while captures keep arriving (their records are not overwritten by batches)', async () => {
     const dir = tmp();
-    const store = await CaptureStore.open(dir);
+    const store = await openStore(dir);
     const writes: Array<Promise<unknown>> = [];
     const clears: Array<Promise<number>> = [];
     // Appends every loop turn, so batches are in flight and others wait whenever a clear comes.
@@ -380,14 +392,14 @@ describe('CaptureStore', () => {
     await Promise.all([...writes, ...clears]);
     const kept = store.all().map((e) => `${e.seq}:${e.catcherId}:${e.responseStatus}`);
     await store.close();
-    const again = await CaptureStore.open(dir);
+    const again = await openStore(dir);
     expect(again.repairs).toEqual([]);
     expect(again.all().map((e) => `${e.seq}:${e.catcherId}:${e.responseStatus}`)).toEqual(kept);
     await again.close();
   });
 
   it('filters by catcher, method and text over url, headers and body, with paging', async () => {
-    const store = await CaptureStore.open(tmp(), { segmentBodyBytes: 4096 });
+    const store = await openStore(tmp(), { segmentBodyBytes: 4096 });
     for (let i = 0; i < 100; i++) {
       const body = Buffer.from(i === 77 ? 'hello NEEDLE world' : `plain ${i}`);
       await store.append(input(i, body, i < 50 ? 'a' : 'b'));
@@ -409,7 +421,7 @@ describe('CaptureStore', () => {
   });
 
   it('pages like a plain filter over every entry, for any mix of catcher, methods, bounds and order', async () => {
-    const store = await CaptureStore.open(tmp());
+    const store = await openStore(tmp());
     for (let i = 0; i < 60; i++) await store.append(input(i, undefined, i % 3 === 0 ? 'a' : 'b'));
     // Gaps in seq (a cleared catcher) so bounds fall between entries too.
     await store.clear('a');
@@ -447,13 +459,13 @@ describe('CaptureStore', () => {
     // The body file is /dev/full: every write to it fails with ENOSPC.
     const body = path.join(dir, '000001.body');
     fs.symlinkSync('/dev/full', body);
-    const store = await CaptureStore.open(dir);
+    const store = await openStore(dir);
     await expect(store.append(input(1, Buffer.alloc(100_000)))).rejects.toMatchObject({ code: 'ENOSPC' });
     await expect(store.append(input(2))).rejects.toMatchObject({ code: 'ENOSPC' });
     expect(store.count).toBe(0);
     await store.close();
     fs.rmSync(body);
-    const fixed = await CaptureStore.open(dir);
+    const fixed = await openStore(dir);
     expect(fixed.count).toBe(0);
     expect(fixed.repairs).toEqual([]);
     const e = await fixed.append(input(3));
