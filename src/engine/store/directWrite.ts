@@ -28,6 +28,11 @@ const STAGE = 4 * 1024 * 1024;
  * buffered path's preallocation in captureStore.ts.
  */
 const AHEAD = 1024 * 1024;
+/**
+ * Only ahead of batches smaller than this: a large batch writes more than AHEAD itself, so zeros
+ * ahead of it would be rewritten by the next batch at once, doubling the bytes written.
+ */
+const AHEAD_MAX_BATCH = 256 * 1024;
 
 const alignDown = (n: number): number => n - (n % BLOCK);
 const alignUp = (n: number): number => alignDown(n + BLOCK - 1);
@@ -146,7 +151,7 @@ export class DirectWriter {
     }
     if (fill > 0) {
       let padded = alignUp(fill);
-      if (blockStart + padded + AHEAD / 4 > this.alloc && padded + AHEAD <= STAGE) padded += AHEAD;
+      if (total < AHEAD_MAX_BATCH && blockStart + padded + AHEAD / 4 > this.alloc) padded += AHEAD;
       stage.fill(0, fill, padded);
       await writeAt(this.fd, stage, padded, blockStart);
       this.alloc = Math.max(this.alloc, blockStart + padded);
