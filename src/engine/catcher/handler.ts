@@ -3,7 +3,8 @@ import { performance } from 'node:perf_hooks';
 import type { HeaderPairs } from '../../shared/model/common';
 import type { Capture, CatcherState } from '../../shared/model/catcher';
 import type { CaptureAnnotations } from '../../shared/model/webhookTools';
-import type { CaptureStore, StoreEntry } from '../store/captureStore';
+import { BODY_CRC_FROM, type CaptureStore, type StoreEntry } from '../store/captureStore';
+import { crc32 } from '../store/checksum';
 import { captureId, type CaptureUpdate, type DetailInput } from '../store/codec';
 import { PLAIN_BODY_HEAD, type CatcherHooks, type HookResponse, type IncomingCapture } from './hooks';
 import { answer500, answerPlain, configuredAnswer, corsHeaders, delay, send } from './answer';
@@ -197,12 +198,17 @@ export function handleRequest(req: http.IncomingMessage, res: http.ServerRespons
   let kept = 0;
   let received = 0;
   let settled = false;
+  // The CRC of a large body is taken here, piece by piece while each is in cache (see
+  // AppendInput.bodyCrc): `folded` pieces are in `crc`, once the body is large enough to need it.
+  let crc = 0;
+  let folded = 0;
   req.on('data', (chunk: Buffer) => {
     received += chunk.length;
     if (kept < limit) {
       const take = Math.min(chunk.length, limit - kept);
       chunks.push(take === chunk.length ? chunk : chunk.subarray(0, take));
       kept += take;
+      if (kept >= BODY_CRC_FROM) for (; folded < chunks.length; folded++) crc = crc32(chunks[folded] as Buffer, crc);
     }
   });
   // No 'error' listener: an IncomingMessage emits 'error' only to listeners, and 'close' follows.
@@ -213,7 +219,8 @@ export function handleRequest(req: http.IncomingMessage, res: http.ServerRespons
       void storeIncomplete(req, deps, catcher.id, receivedAtMs, pairs(req.rawHeaders), chunks, performance.now() - t0).then(finished);
       return;
     }
-    store(req, res, deps, catcher, { t0, receivedAtMs, parts: chunks, size: kept, received, truncated: received > limit }, finished);
+    const bodyCrc = folded === chunks.length && kept >= BODY_CRC_FROM ? crc : undefined;
+    store(req, res, deps, catcher, { t0, receivedAtMs, parts: chunks, size: kept, received, truncated: received > limit, bodyCrc }, finished);
   };
   req.on('end', () => settle(true));
   // 'close' also follows a normal end (settled by then); alone it means the sender was cut off.
@@ -227,6 +234,8 @@ interface Arrived {
   size: number;
   received: number;
   truncated: boolean;
+  /** CRC-32 of `parts`, for a large body (see AppendInput.bodyCrc). */
+  bodyCrc: number | undefined;
 }
 
 /** A whole request: its record is built, annotated and appended; the answer waits for the fsync. */
@@ -276,6 +285,7 @@ function store(req: http.IncomingMessage, res: http.ServerResponse, deps: Handle
     duplicateOf: annotations?.duplicateOf ?? null,
     detail,
     body: got.parts,
+    bodyCrc: got.bodyCrc,
   };
   deps.store.appendThen(input, (err, entry) => {
     try {

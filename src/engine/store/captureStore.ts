@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { crc32 } from './checksum';
+import { crc32, crc32Combine } from './checksum';
 import {
   Interner,
   RecordKind,
@@ -126,6 +126,12 @@ export interface AppendInput {
    * again cost a 64 KiB copy and the garbage collection of it per capture.
    */
   body: Buffer | readonly Buffer[];
+  /**
+   * CRC-32 of `body`, when the caller took it as the bytes arrived (in cache then; by the time a
+   * batch is encoded a 64 KiB body is not, and checksumming it there cost ~2x). Used for bodies
+   * of at least BODY_CRC_FROM bytes; smaller ones are checksummed with their detail anyway.
+   */
+  bodyCrc?: number;
 }
 
 function bodyLength(body: Buffer | readonly Buffer[]): number {
@@ -189,7 +195,8 @@ function hasLarge(pending: readonly Pending[]): boolean {
 function largeBlob(input: AppendInput, size: number): LargeBlob | null {
   if (size < INLINE_BODY) return null;
   const detail = Buffer.from(detailText(input.detail), 'utf8');
-  return { detail, crc: blobChecksum(detail, input.body) };
+  const crc = input.bodyCrc === undefined ? blobChecksum(detail, input.body) : crc32Combine(crc32(detail), input.bodyCrc, size);
+  return { detail, crc };
 }
 
 interface Segment {
@@ -232,6 +239,8 @@ const PREALLOC_MAX_BATCH = 256 * 1024;
 const SYNC_WRITE_MAX = 4 * 1024 * 1024;
 /** Bodies below this size are copied into the batch buffer next to their detail (one checksum pass). */
 const INLINE_BODY = 16 * 1024;
+/** From this size on, an AppendInput's bodyCrc is used (see there). */
+export const BODY_CRC_FROM = INLINE_BODY;
 const PREALLOC_IDX = 1024 * 1024;
 const ZEROS_BODY = Buffer.alloc(PREALLOC_BODY);
 const ZEROS_IDX = Buffer.alloc(PREALLOC_IDX);

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CaptureStore, type AppendInput, type StoreOptions } from '../../../src/engine/store/captureStore';
+import { crc32 } from '../../../src/engine/store/checksum';
 import { blobChecksum, encodeCapture, encodeDetail, encodeMarker } from '../../../src/engine/store/codec';
 
 const dirs: string[] = [];
@@ -207,6 +208,21 @@ describe.each([
     await again.append(input(9));
     await again.close();
     expect((await openStore(dir).then(async (s) => [s.count, await s.close()]))[0]).toBe(4);
+  });
+
+  it('takes the CRC of a large body from the caller, who took it as the bytes arrived', async () => {
+    const dir = tmp();
+    const store = await openStore(dir);
+    const parts = [Buffer.alloc(20_000, 1), Buffer.alloc(50_001, 2)];
+    const crc = crc32(parts[1] as Buffer, crc32(parts[0] as Buffer));
+    const good = await store.append({ ...input(1), body: parts, bodyCrc: crc });
+    // The store trusts it (it checks nothing it would have to read again): a wrong one shows as damage.
+    const wrong = await store.append({ ...input(2), body: parts, bodyCrc: crc ^ 1 });
+    await store.close();
+    const again = await openStore(dir);
+    expect((await again.readBody(good.seq))?.equals(Buffer.concat(parts))).toBe(true);
+    await expect(again.readBody(wrong.seq)).rejects.toMatchObject({ code: 'STORE_CORRUPT' });
+    await again.close();
   });
 
   it('opens without checking old checksums, then finds damage in the background', async () => {
