@@ -909,7 +909,20 @@ export class CaptureStore {
    */
   private async writeBodies(seg: Segment, bodyBufs: Buffer[], bodyStart: number, largeBody: boolean): Promise<void> {
     if (!bodyBufs.length) return;
-    if (seg.direct) return seg.direct.write(bodyBufs, bodyStart);
+    if (seg.direct) {
+      try {
+        await seg.direct.write(bodyBufs, bodyStart);
+        return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
+        // The filesystem refused a direct write after the probe passed (some refuse it for some
+        // files only): buffered from now on, starting with this batch, rather than failing every one.
+        const refused = seg.direct;
+        seg.direct = null;
+        this.stage = null;
+        await refused.close();
+      }
+    }
     const writes: Array<Promise<unknown>> = [];
     // A batch goes into the page cache from here (see writeAllSync): the thread-pool hop costs
     // more than the copy, even for 64 KiB bodies (~1.6 MB a batch: ~0.65 ms here, ~1.1 ms from the

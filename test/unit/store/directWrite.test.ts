@@ -133,4 +133,43 @@ describe.skipIf(stage === null)('DirectWriter', () => {
     expect(entry).toBeDefined();
     expect(fs.statSync(path.join(dir, '000001.body')).size).toBe((entry?.blobOffset ?? 0) + (entry?.detailLength ?? 0) + (entry?.bodySize ?? 0));
   });
+
+  it('falls back to buffered writes, losing nothing, when the filesystem refuses a direct write', async () => {
+    const dir = tmp();
+    const store = await CaptureStore.open(dir);
+    const body = (i: number): Buffer => Buffer.alloc(3_000 + i, i);
+    const append = (i: number) =>
+      store.append({
+        catcherId: 'c',
+        receivedAtMs: 1_700_000_000_000 + i,
+        method: 'POST',
+        url: `/h/${i}`,
+        contentType: null,
+        bodyTruncated: false,
+        responseStatus: 200,
+        signatureStatus: null,
+        duplicateOf: null,
+        detail: { httpVersion: '1.1', headers: [], remoteAddress: '127.0.0.1', remotePort: 1, forwardedFor: null, declaredLength: null, durationMs: 0 },
+        body: body(i),
+      });
+    const entries = [await append(0)];
+    // A writer whose staging buffer is 8 bytes off alignment: the kernel refuses its writes (EINVAL).
+    const inner = store as unknown as { current: { direct: DirectWriter | null; bodyFd: number; bodySize: number } };
+    const off = await DirectWriter.open(path.join(dir, '000001.body'), inner.current.bodySize, (stage as Buffer).subarray(8), inner.current.bodyFd);
+    await inner.current.direct?.close();
+    inner.current.direct = off;
+    await expect(off?.write([Buffer.alloc(10)], inner.current.bodySize)).rejects.toMatchObject({ code: 'EINVAL' });
+    await off?.reset(inner.current.bodySize, inner.current.bodyFd);
+    entries.push(...(await Promise.all([1, 2, 3].map(append))));
+    expect(store.writesDirect).toBe(false);
+    entries.push(await append(4));
+    await store.close();
+    const again = await CaptureStore.open(dir);
+    expect(again.count).toBe(5);
+    expect(again.repairs).toEqual([]);
+    for (const [i, e] of entries.entries()) expect((await again.readBody(e.seq))?.equals(body(i))).toBe(true);
+    // A new store probes again: direct I/O is back.
+    expect(again.writesDirect).toBe(true);
+    await again.close();
+  });
 });
