@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CaptureStore } from '../../../src/engine/store/captureStore';
+import { CaptureStore, type AppendInput, type StoreEntry } from '../../../src/engine/store/captureStore';
 import { alignedStage, BLOCK, DirectWriter } from '../../../src/engine/store/directWrite';
 
 const dirs: string[] = [];
@@ -15,6 +15,22 @@ function tmp(): string {
 afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
+
+function capture(i: number, body: Buffer): AppendInput {
+  return {
+    catcherId: 'c',
+    receivedAtMs: 1_700_000_000_000 + i,
+    method: 'POST',
+    url: `/h/${i}`,
+    contentType: null,
+    bodyTruncated: false,
+    responseStatus: 200,
+    signatureStatus: null,
+    duplicateOf: null,
+    detail: { httpVersion: '1.1', headers: [], remoteAddress: '127.0.0.1', remotePort: 1, forwardedFor: null, declaredLength: body.length, durationMs: 0 },
+    body,
+  };
+}
 
 // Filesystems known to take O_DIRECT: there the probe must find an aligned buffer (elsewhere the
 // store falls back to buffered writes, which captureStore.test.ts covers as well).
@@ -98,19 +114,7 @@ describe.skipIf(stage === null)('DirectWriter', () => {
     const bodies = Array.from({ length: 120 }, (_, i) => crypto.randomBytes([0, 5, 700, 4_095, 20_000, 70_000][i % 6] as number));
     const entries = await Promise.all(
       bodies.map((body, i) =>
-        store.append({
-          catcherId: 'c',
-          receivedAtMs: 1_700_000_000_000 + i,
-          method: 'POST',
-          url: `/h/${i}`,
-          contentType: null,
-          bodyTruncated: false,
-          responseStatus: 200,
-          signatureStatus: null,
-          duplicateOf: null,
-          detail: { httpVersion: '1.1', headers: [], remoteAddress: '127.0.0.1', remotePort: 1, forwardedFor: null, declaredLength: body.length, durationMs: 0 },
-          body,
-        }),
+        store.append(capture(i, body)),
       ),
     );
     // The copy holds what the disk holds while the store runs: the zeros written ahead included.
@@ -138,20 +142,7 @@ describe.skipIf(stage === null)('DirectWriter', () => {
     const dir = tmp();
     const store = await CaptureStore.open(dir);
     const body = (i: number): Buffer => Buffer.alloc(3_000 + i, i);
-    const append = (i: number) =>
-      store.append({
-        catcherId: 'c',
-        receivedAtMs: 1_700_000_000_000 + i,
-        method: 'POST',
-        url: `/h/${i}`,
-        contentType: null,
-        bodyTruncated: false,
-        responseStatus: 200,
-        signatureStatus: null,
-        duplicateOf: null,
-        detail: { httpVersion: '1.1', headers: [], remoteAddress: '127.0.0.1', remotePort: 1, forwardedFor: null, declaredLength: null, durationMs: 0 },
-        body: body(i),
-      });
+    const append = (i: number): Promise<StoreEntry> => store.append(capture(i, body(i)));
     const entries = [await append(0)];
     // A writer whose staging buffer is 8 bytes off alignment: the kernel refuses its writes (EINVAL).
     const inner = store as unknown as { current: { direct: DirectWriter | null; bodyFd: number; bodySize: number } };
