@@ -6,7 +6,7 @@ import { figures } from './figures/index';
 import type { FigureResult } from './lib/types';
 import { formatTable, type Row } from './lib/table';
 
-// `npm run bench [-- --only NAME[,NAME]] [--json] [--quick] [--from-source]`: every figure listed
+// `npm run bench [-- --only NAME[,NAME]] [--json] [--quick] [--list] [--help] [--from-source]`: every figure listed
 // in bench/figures/index.ts, each measuring its baseline and ours in this same run. bench/run.mjs
 // bundles this file and the servers first (see there).
 
@@ -16,8 +16,24 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
     list: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+
+if (values.help) {
+  process.stdout.write(
+    [
+      'npm run bench [-- options]   every figure, each against its baseline measured in the same run',
+      '  --only a,b       only these figures (see --list)',
+      '  --list           the figures, a line each',
+      '  --json           the results as JSON instead of the table (progress stays on stderr)',
+      '  --quick          short rounds: a smoke run, not figures to quote',
+      '  --from-source    run the sources through tsx instead of esbuild bundles',
+      '',
+    ].join('\n'),
+  );
+  process.exit(0);
+}
 
 if (values.list) {
   for (const f of figures) process.stdout.write(`${f.name.padEnd(24)} ${f.description}\n`);
