@@ -150,7 +150,7 @@ function figure(name: string, size: number, minRatio: number, p99Max: number | n
         const pass = ratio >= minRatio && (p99Max === null || ourP99 <= p99Max) && lost === 0 && errors === 0;
         return {
           baseline: { value: baseRps, unit: 'req/s', extra: { p99ms: median(b.map((r) => r.p99)) } },
-          ours: { value: ourRps, unit: 'req/s', extra: { p99ms: ourP99, answered2xx: answered, stored, lost, errors, mainThreadUsPerRequest: us(o), bareMainThreadUsPerRequest: us(b), naiveRatio: Number(naiveRatio.toFixed(2)), minimalRatio: Number(minimalRatio.toFixed(2)), diskCeilingMBs: Math.round(ceilingMBs), diskCeilingRatio: Number((ceilingRps / baseRps).toFixed(2)), directIo: direct } },
+          ours: { value: ourRps, unit: 'req/s', extra: { p99ms: ourP99, answered2xx: answered, stored, lost, errors, mainThreadUsPerRequest: us(o), bareMainThreadUsPerRequest: us(b), naiveRatio: Number(naiveRatio.toFixed(2)), minimalRatio: Number(minimalRatio.toFixed(2)), diskCeilingMBs: Math.round(ceilingMBs), diskCeilingRatio: Number((ceilingRps / baseRps).toFixed(2)), bodyWrites: direct ? 'direct' : 'buffered' } },
           ratio,
           target: `≥ ${minRatio}× req/s${p99Max !== null ? `, p99 ≤ ${p99Max} ms` : ''}, 0 lost`,
           pass,
