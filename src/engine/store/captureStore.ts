@@ -50,15 +50,15 @@ export interface StoreOptions {
    */
   verifyTailBytes?: number;
   /**
-   * Decode only the newest segments (about `tailBytes` of index) while opening; older ones are
-   * counted, then decoded in the background (see olderSegments.ts). For the engine; the list's
-   * first page, counts and new captures do not wait for it, anything that needs an older entry does.
-   */
-  /**
    * Write body files with direct I/O where the system allows it (default true; see directWrite.ts).
    * false keeps buffered writes and fdatasync everywhere (tests of that path).
    */
   directIo?: boolean;
+  /**
+   * Decode only the newest segments (about `tailBytes` of index) while opening; older ones are
+   * counted, then decoded in the background (see olderSegments.ts). For the engine; the list's
+   * first page, counts and new captures do not wait for it, anything that needs an older entry does.
+   */
   background?: {
     tailBytes?: number;
     minOlderBytes?: number;

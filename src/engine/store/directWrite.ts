@@ -16,7 +16,8 @@ import { readAt } from './fileIo';
 // fails with EINVAL. Data rarely ends on a block boundary, so each batch rewrites the partial
 // block it starts in (the bytes already there, then its own) and pads its end with zeros; the
 // store's opening already treats zeros after the last record as space written ahead and cuts
-// them off. Where direct I/O is not available (macOS, Windows, tmpfs, a probe that fails), the
+// them off. Rewriting acknowledged bytes with the same bytes is what buffered writes do as well:
+// writeback writes whole pages, the last partial one included. Where direct I/O is not available (macOS, Windows, tmpfs, a probe that fails), the
 // store keeps its buffered writes and fdatasync.
 
 export const BLOCK = 4096;
@@ -111,7 +112,12 @@ export class DirectWriter {
       return null;
     }
     const writer = new DirectWriter(fd, stage, end);
-    await writer.reset(end, readFd);
+    try {
+      await writer.reset(end, readFd);
+    } catch {
+      await writer.close();
+      return null;
+    }
     return writer;
   }
 
