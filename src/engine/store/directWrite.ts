@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { readAt } from './fileIo';
+import { closeFile, readAt, writeAll } from './fileIo';
 
 // Body-file writes that bypass the page cache (O_DIRECT, durable on return with O_DSYNC).
 //
@@ -37,21 +37,6 @@ const AHEAD_MAX_BATCH = 256 * 1024;
 
 const alignDown = (n: number): number => n - (n % BLOCK);
 const alignUp = (n: number): number => alignDown(n + BLOCK - 1);
-
-function writeAt(fd: number, buf: Buffer, length: number, position: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const step = (done: number): void => {
-      fs.write(fd, buf, done, length - done, position + done, (err, n) => {
-        if (err) return reject(err);
-        // A short direct write would leave the rest misaligned: treat it as the error it is.
-        if (n === 0 || (done + n < length && (done + n) % BLOCK !== 0)) return reject(Object.assign(new Error(`short direct write (${done + n} of ${length} bytes)`), { code: 'EIO' }));
-        if (done + n < length) step(done + n);
-        else resolve();
-      });
-    };
-    step(0);
-  });
-}
 
 /**
  * A staging buffer whose start is BLOCK-aligned in memory, or null when direct I/O does not work
@@ -148,9 +133,11 @@ export class DirectWriter {
         const n = b.copy(stage, fill, off);
         fill += n;
         off += n;
-        if (fill === STAGE) {
-          await writeAt(this.fd, stage, STAGE, blockStart);
-          blockStart += STAGE;
+        if (fill === stage.length) {
+          // (writeAll goes on after a short write; a misaligned rest fails with EINVAL, which
+          // sends the store to buffered writes.)
+          await writeAll(this.fd, [stage], blockStart);
+          blockStart += stage.length;
           fill = 0;
         }
       }
@@ -159,7 +146,7 @@ export class DirectWriter {
       let padded = alignUp(fill);
       if (total < AHEAD_MAX_BATCH && blockStart + padded + AHEAD / 4 > this.alloc) padded += AHEAD;
       stage.fill(0, fill, padded);
-      await writeAt(this.fd, stage, padded, blockStart);
+      await writeAll(this.fd, [stage.subarray(0, padded)], blockStart);
       this.alloc = Math.max(this.alloc, blockStart + padded);
     }
     const keep = fill % BLOCK;
@@ -170,6 +157,6 @@ export class DirectWriter {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => fs.close(this.fd, () => resolve()));
+    return closeFile(this.fd);
   }
 }
